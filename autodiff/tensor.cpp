@@ -1,0 +1,33 @@
+#include "tensor.hpp"
+
+#include <cmath>
+
+namespace gradlab {
+
+std::string shape_str(const Shape& shape) {
+    std::string s = "(";
+    for (std::size_t i = 0; i < shape.size(); ++i) {
+        if (i > 0) s += ", ";
+        s += std::to_string(shape[i]);
+    }
+    if (shape.size() == 1) s += ",";  // numpy's spelling of a 1-D shape: (3,)
+    return s + ")";
+}
+
+Tensor zeros(const Shape& shape) { return Tensor(xt::zeros<double>(shape)); }
+
+void require_same_shape(const char* op, const Shape& a, const Shape& b) {
+    if (a != b)
+        throw ShapeError(fmt::format("{}: shapes differ: {} vs {}", op, shape_str(a), shape_str(b)));
+}
+
+void require_finite(const char* op, const Tensor& t, const char* what) {
+    for (std::size_t i = 0; i < t.size(); ++i) {
+        const double v = t.flat(i);
+        if (!std::isfinite(v))
+            throw ValueError(fmt::format("{}: {} is not finite: element {} (flat index) is {}", op,
+                                         what, i, v));
+    }
+}
+
+}  // namespace gradlab

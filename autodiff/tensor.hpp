@@ -1,0 +1,47 @@
+/// \file tensor.hpp
+/// \brief gradlab's tensor type and the shape helpers that error messages use.
+///
+/// A Tensor is a plain `xt::xarray<double>`: gradlab computes in double everywhere, so that the
+/// gradient checker's centered differences are meaningful down to relative errors of 1e-10.
+/// Every function that returns a Tensor returns a concrete array, never a lazy xtensor expression
+/// (an expression holds references to its operands and dangles once they go out of scope).
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+#include <fmt/ostream.h>
+#include <xtensor/xarray.hpp>
+#include <xtensor/xio.hpp>
+
+#include "error.hpp"
+
+namespace gradlab {
+
+/// The one tensor type: a dynamically shaped, row-major array of doubles.
+using Tensor = xt::xarray<double>;
+
+/// A tensor shape, as xtensor stores it.
+using Shape = Tensor::shape_type;
+
+/// "(500, 3073)" for a shape; "()" for a scalar.
+std::string shape_str(const Shape& shape);
+
+/// A tensor of the given shape filled with zeros (`Tensor t({2, 3})` would be a 1-D tensor
+/// holding the values 2 and 3 -- an xtensor trap; use this instead).
+Tensor zeros(const Shape& shape);
+
+/// Throws ShapeError naming `op` unless `a` and `b` have the same shape.
+void require_same_shape(const char* op, const Shape& a, const Shape& b);
+
+/// Throws ValueError naming `op` and the first offending element's index unless every element is
+/// finite.
+void require_finite(const char* op, const Tensor& t, const char* what = "input");
+
+}  // namespace gradlab
+
+/// Tensors print with fmt through xtensor's stream operator.
+template <>
+struct fmt::formatter<gradlab::Tensor> : fmt::ostream_formatter {};

@@ -1,0 +1,35 @@
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <limits>
+
+#include <gradlab/autodiff/tensor.hpp>
+
+using gradlab::Tensor;
+
+TEST_CASE("shape_str spells shapes like numpy", "[tensor]") {
+    CHECK(gradlab::shape_str({500, 3073}) == "(500, 3073)");
+    CHECK(gradlab::shape_str({3}) == "(3,)");
+    CHECK(gradlab::shape_str({}) == "()");
+}
+
+TEST_CASE("zeros has the requested shape and only zeros", "[tensor]") {
+    Tensor z = gradlab::zeros({2, 3, 4});
+    CHECK(z.shape() == gradlab::Shape{2, 3, 4});
+    for (double v : z) CHECK(v == 0.0);
+}
+
+TEST_CASE("require_same_shape names the op and both shapes", "[tensor][errors]") {
+    CHECK_NOTHROW(gradlab::require_same_shape("add", {2, 3}, {2, 3}));
+    CHECK_THROWS_WITH(gradlab::require_same_shape("add", {2, 3}, {3, 2}),
+                      "add: shapes differ: (2, 3) vs (3, 2)");
+    CHECK_THROWS_AS(gradlab::require_same_shape("add", {2}, {3}), gradlab::ShapeError);
+}
+
+TEST_CASE("require_finite reports the first non-finite element", "[tensor][errors]") {
+    Tensor t = {1.0, std::nan(""), std::numeric_limits<double>::infinity()};
+    CHECK_THROWS_AS(gradlab::require_finite("log", t), gradlab::ValueError);
+    CHECK_THROWS_WITH(gradlab::require_finite("log", t),
+                      Catch::Contains("log: input is not finite: element 1"));
+    CHECK_NOTHROW(gradlab::require_finite("log", Tensor{1.0, 2.0}));
+}

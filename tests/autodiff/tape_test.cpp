@@ -1,0 +1,182 @@
+#include <catch2/catch.hpp>
+
+#include <cmath>
+
+#include <xtensor/xmath.hpp>
+
+#include <gradlab/autodiff/ops.hpp>
+#include <gradlab/autodiff/tape.hpp>
+
+using gradlab::Grads;
+using gradlab::Parameter;
+using gradlab::Tape;
+using gradlab::Tensor;
+using gradlab::Var;
+
+namespace {
+bool all_close(const Tensor& a, const Tensor& b, double tol = 1e-12) {
+    return a.shape() == b.shape() && xt::allclose(a, b, 0.0, tol);
+}
+}  // namespace
+
+TEST_CASE("fan-out accumulates: b = a + a, c = b * b gives dc/da = 8a", "[tape]") {
+    Tape tape;
+    Var a = tape.variable(Tensor{1.5, -2.0});
+    Var b = a + a;
+    Var c = sum(b * b);
+    tape.backward(c);
+    CHECK(all_close(a.grad(), Tensor{12.0, -16.0}));
+    CHECK(all_close(b.grad(), Tensor{6.0, -8.0}));  // dc/db = 2b
+}
+
+TEST_CASE("a parameter's grad accumulates dL/dW across backward calls until zero_grad", "[tape]") {
+    Parameter W(Tensor{{1.0, 2.0}, {3.0, 4.0}}, "W");
+    Tape tape;
+    Var w = tape.watch(W);
+    Var L = sum(w * w);  // dL/dW = 2W
+    tape.backward(L);
+    CHECK(all_close(W.grad, 2.0 * W.value));
+    tape.backward(L);  // documented: a second pass adds again
+    CHECK(all_close(W.grad, 4.0 * W.value));
+    W.zero_grad();
+    CHECK(all_close(W.grad, Tensor{{0.0, 0.0}, {0.0, 0.0}}));
+}
+
+TEST_CASE("intermediate gradients are recomputed, not accumulated, by a second backward", "[tape]") {
+    Tape tape;
+    Var a = tape.variable(Tensor{3.0});
+    Var y = a * a;
+    tape.backward(sum(y));
+    tape.backward(sum(y));
+    CHECK(all_close(y.grad(), Tensor{1.0}));
+}
+
+TEST_CASE("backward on a non-scalar needs a seed; with one it computes a vector-Jacobian product", "[tape]") {
+    Tape tape;
+    Var a = tape.variable(Tensor{1.0, 2.0, 3.0});
+    Var y = a * a;
+    CHECK_THROWS_AS(tape.backward(y), gradlab::TapeError);
+    CHECK_THROWS_WITH(tape.backward(y), Catch::Contains("has shape (3,), not a scalar"));
+    CHECK_THROWS_AS(tape.backward(y, Tensor{1.0, 1.0}), gradlab::ShapeError);
+    tape.backward(y, Tensor{1.0, 0.0, -1.0});  // v^T J with J = diag(2a)
+    CHECK(all_close(a.grad(), Tensor{2.0, 0.0, -6.0}));
+}
+
+TEST_CASE("handles are invalid after reset, and a reset tape records afresh", "[tape]") {
+    Tape tape;
+    Var a = tape.variable(Tensor{1.0});
+    Var b = a * a;
+    tape.reset();
+    CHECK(tape.size() == 0);
+    CHECK_THROWS_AS(b.value(), gradlab::TapeError);
+    CHECK_THROWS_WITH(a + a, Catch::Contains("stale"));
+    Var c = tape.variable(Tensor{2.0});
+    tape.backward(sum(c * c * c));
+    CHECK(all_close(c.grad(), Tensor{12.0}));
+    Var empty;
+    CHECK_THROWS_AS(empty.value(), gradlab::TapeError);
+}
+
+TEST_CASE("a handle from another tape is refused", "[tape]") {
+    Tape t1, t2;
+    Var a = t1.variable(Tensor{1.0});
+    Var b = t2.variable(Tensor{1.0});
+    CHECK_THROWS_AS(a + b, gradlab::TapeError);
+    CHECK_THROWS_AS(t2.backward(sum(a)), gradlab::TapeError);
+}
+
+TEST_CASE("constants get no gradient and ops on constants only record no backward", "[tape]") {
+    Tape tape;
+    Var x = tape.constant(Tensor{1.0, 2.0});
+    Var w = tape.variable(Tensor{3.0, 4.0});
+    Var xx = x * x;  // constant-only
+    CHECK_FALSE(xx.requires_grad());
+    CHECK_FALSE(static_cast<bool>(tape.node(xx).backward));
+    Var L = sum(xx * w);
+    tape.backward(L);
+    CHECK(all_close(w.grad(), Tensor{1.0, 4.0}));
+    CHECK(all_close(x.grad(), Tensor{0.0, 0.0}));
+    CHECK_FALSE(tape.node(x).has_grad);
+}
+
+TEST_CASE("no_grad records values without backward; detach cuts the graph", "[tape]") {
+    Tape tape;
+    Var w = tape.variable(Tensor{2.0});
+    {
+        gradlab::NoGrad guard(tape);
+        Var y = w * w;
+        CHECK(y.value()(0) == 4.0);
+        CHECK_FALSE(y.requires_grad());
+    }
+    Var d = detach(w * w);  // treated as the constant 4
+    Var L = sum(d * w);
+    tape.backward(L);
+    CHECK(all_close(w.grad(), Tensor{4.0}));  // not 3 w^2 = 12
+}
+
+// A user-defined op in a few lines: forward value, backward lambda, partials in a comment.
+Var cube(const Var& x) {  // d(x^3)/dx = 3x^2
+    Tensor v = x.value() * x.value() * x.value();
+    return x.tape().record("cube", std::move(v), {x}, [](const gradlab::BackwardArgs& a) {
+        return Grads{a.grad * 3.0 * a.input(0) * a.input(0)};
+    });
+}
+
+TEST_CASE("a custom op with a hand-written backward composes with built-in ops", "[tape][custom]") {
+    Tape tape;
+    Var x = tape.variable(Tensor{{1.0, -2.0}, {0.5, 3.0}});
+    tape.backward(sum(cube(x) * 2.0));
+    CHECK(all_close(x.grad(), 6.0 * x.value() * x.value()));
+    CHECK(tape.node(1).op == "cube");
+}
+
+TEST_CASE("a backward returning the wrong number of gradients is a clear error", "[tape][custom]") {
+    Tape tape;
+    Var x = tape.variable(Tensor{1.0});
+    Var y = tape.record("broken", x.value(), {x}, [](const gradlab::BackwardArgs&) { return Grads{}; });
+    CHECK_THROWS_WITH(tape.backward(sum(y)), Catch::Contains("op 'broken' (node #1) returned 0 gradients for 1 inputs"));
+}
+
+TEST_CASE("sum_to_shape undoes numpy broadcasting by summing", "[tape][broadcast]") {
+    const Tensor g = {{1.0, 2.0, 3.0}, {4.0, 5.0, 6.0}};
+    CHECK(all_close(gradlab::sum_to_shape(g, {2, 3}), g));
+    CHECK(all_close(gradlab::sum_to_shape(g, {3}), Tensor{5.0, 7.0, 9.0}));
+    CHECK(all_close(gradlab::sum_to_shape(g, {1, 3}), Tensor{{5.0, 7.0, 9.0}}));
+    const Tensor rows = gradlab::sum_to_shape(g, {2, 1});
+    REQUIRE(rows.shape() == gradlab::Shape{2, 1});
+    CHECK(rows(0, 0) == 6.0);
+    CHECK(rows(1, 0) == 15.0);
+    Tensor total = gradlab::sum_to_shape(g, {});
+    CHECK(total.dimension() == 0);
+    CHECK(total() == 21.0);
+    CHECK_THROWS_AS(gradlab::sum_to_shape(g, {2}), gradlab::ShapeError);
+}
+
+TEST_CASE("broadcast_shapes follows numpy and names both shapes when it cannot", "[tape][broadcast]") {
+    CHECK(gradlab::broadcast_shapes("add", {500, 10}, {10}) == gradlab::Shape{500, 10});
+    CHECK(gradlab::broadcast_shapes("add", {4, 1}, {1, 3}) == gradlab::Shape{4, 3});
+    CHECK_THROWS_WITH(gradlab::broadcast_shapes("add", {2, 3}, {4}),
+                      "add: shapes (2, 3) and (4,) cannot be broadcast together (axis 1: 3 vs 4)");
+}
+
+TEST_CASE("anomaly mode names the first op that made a non-finite value", "[tape][anomaly]") {
+    Tape tape;
+    Var x = tape.variable(Tensor{1.0, 0.0});
+    Var quiet = log(x);  // anomaly mode off: -inf passes silently
+    CHECK(std::isinf(quiet.value()(1)));
+    tape.reset();
+    tape.set_anomaly_mode(true);
+    Var y = tape.variable(Tensor{1.0, 0.0});
+    CHECK_THROWS_WITH(log(y), Catch::Contains("node #1 (log) produced a non-finite value: element 1"));
+}
+
+TEST_CASE("anomaly mode names the op whose backward made a non-finite gradient", "[tape][anomaly]") {
+    Tape tape;
+    tape.set_anomaly_mode(true);
+    // x / y with x = y = 1e-200 is 1 (finite), but d/dy = -x / y^2 overflows: y^2 underflows to 0.
+    Var x = tape.variable(Tensor{1e-200});
+    Var y = tape.variable(Tensor{1e-200});
+    Var L = sum(x / y);
+    CHECK(L.value()() == 1.0);
+    CHECK_THROWS_WITH(tape.backward(L), Catch::Contains("backward of node #2 (div) sent a non-finite gradient to its input 1"));
+}

@@ -7,10 +7,16 @@
 /// back to its own shape.
 ///
 /// Subgradient conventions at kinks, chosen once: relu'(0) = 0, abs'(0) = 0, and a tie in max
-/// sends the whole gradient to the first maximal element.
+/// sends the whole gradient to the first maximal element (maximum/minimum: to the first operand).
+/// Kink ops record the branch each element took in Node::branch.
+///
+/// The definitions are split by kind: ops.cpp (arithmetic, matmul, transpose, reshape),
+/// ops_elementwise.cpp, ops_reduce.cpp (sum, mean, max, softmax family), ops_index.cpp (gather,
+/// one_hot). This header is the one public entry point for all of them.
 #pragma once
 
 #include <cstddef>
+#include <vector>
 
 #include "tape.hpp"
 
@@ -48,11 +54,101 @@ Var mean(const Var& x);
 /// Mean along one axis; keepdims keeps that axis with size 1.
 Var mean(const Var& x, std::size_t axis, bool keepdims = false);
 
+/// Largest element (a 0-d result). The gradient goes to the first maximal element (row-major)
+/// and nowhere else. Records its branch: 1 for the element that was picked, 0 elsewhere.
+Var max(const Var& x);
+/// Largest element along `axis` (keepdims keeps that axis with size 1). Per slice, the gradient
+/// goes to the first maximal element; the branch (input-shaped) marks the picked elements.
+Var max(const Var& x, std::size_t axis, bool keepdims = false);
+
+/// \f$ \log \sum_k e^{x_k} \f$ along `axis`, computed stably as
+/// \f$ m + \log \sum_k e^{x_k - m} \f$ with \f$ m = \max_k x_k \f$ (no overflow for large x).
+/// \f$ \partial/\partial x_k = e^{x_k - \mathrm{lse}} = \mathrm{softmax}(x)_k \f$.
+Var logsumexp(const Var& x, std::size_t axis, bool keepdims = false);
+/// \f$ y_k = e^{x_k} / \sum_j e^{x_j} \f$ along `axis` (computed stably). Backward:
+/// \f$ \partial L/\partial x_k = y_k (g_k - \sum_j g_j y_j) \f$.
+Var softmax(const Var& x, std::size_t axis);
+/// \f$ y_k = x_k - \mathrm{logsumexp}(x) \f$ along `axis`. Backward:
+/// \f$ \partial L/\partial x_k = g_k - \mathrm{softmax}(x)_k \sum_j g_j \f$.
+Var log_softmax(const Var& x, std::size_t axis);
+
+/// \name Elementwise functions
+///@{
 /// \f$ e^x \f$; \f$ \partial/\partial x = e^x \f$.
 Var exp(const Var& x);
 /// Natural log; \f$ \partial/\partial x = 1/x \f$. log(0) is -inf (anomaly mode reports it).
 Var log(const Var& x);
-/// \f$ \max(0, x) \f$; derivative 1 where x > 0, else 0 (relu'(0) = 0). Records its branch.
+/// \f$ \max(0, x) \f$; derivative 1 where x > 0, else 0 (relu'(0) = 0). Records its branch
+/// (1 where x > 0).
 Var relu(const Var& x);
+/// \f$ x^p \f$ for a constant exponent; \f$ \partial/\partial x = p x^{p-1} \f$. A negative
+/// base with a non-integer p gives NaN (anomaly mode reports it). Throws ValueError if p is not
+/// finite.
+Var pow(const Var& x, double p);
+/// \f$ \sqrt{x} \f$; \f$ \partial/\partial x = 1 / (2\sqrt{x}) \f$ (infinite at 0).
+Var sqrt(const Var& x);
+/// \f$ |x| \f$; derivative sign(x), with abs'(0) = 0. Records its branch (0: x < 0, 1: x = 0,
+/// 2: x > 0).
+Var abs(const Var& x);
+/// \f$ \tanh x \f$; \f$ \partial/\partial x = 1 - \tanh^2 x \f$.
+Var tanh(const Var& x);
+/// \f$ \sigma(x) = 1/(1 + e^{-x}) \f$ (computed without overflow for large |x|);
+/// \f$ \partial/\partial x = \sigma(x)(1 - \sigma(x)) \f$.
+Var sigmoid(const Var& x);
+/// x limited to [lo, hi]; derivative 1 strictly inside, 0 on and beyond the bounds (the same
+/// convention as relu'(0) = 0). Records its branch (0: x <= lo, 1: inside, 2: x >= hi).
+/// Throws ValueError unless lo <= hi (both not NaN).
+Var clip(const Var& x, double lo, double hi);
+///@}
+
+/// \name Elementwise maximum / minimum (broadcasting)
+/// \f$ \max(a, b) \f$: the gradient goes to a where a >= b, else to b -- a tie sends it to the
+/// first operand. minimum likewise with a <= b. Both record their branch per output element
+/// (1: the first operand was taken, 0: the second). A double operand is a constant.
+///@{
+Var maximum(const Var& a, const Var& b);
+Var maximum(const Var& a, double b);
+Var maximum(double a, const Var& b);
+Var minimum(const Var& a, const Var& b);
+Var minimum(const Var& a, double b);
+Var minimum(double a, const Var& b);
+///@}
+
+/// \name Constant masks
+///@{
+/// Elementwise choice by a constant 0/1 `mask`: \f$ m\,a + (1 - m)\,b \f$, broadcasting mask,
+/// a and b together. \f$ \partial/\partial a = m \f$, \f$ \partial/\partial b = 1 - m \f$.
+/// Throws ValueError if the mask holds anything but 0 and 1, ShapeError if the shapes do not
+/// broadcast.
+/// \note Call it qualified, `gradlab::where(m, a, b)`: an unqualified call also finds xtensor's
+/// `xt::where` through the Tensor argument (argument-dependent lookup), and that template wins
+/// overload resolution and fails to compile on Vars.
+Var where(const Tensor& mask, const Var& a, const Var& b);
+/// x times a constant 0/1 mask (broadcasting): zeroes, and stops the gradient of, the masked-out
+/// elements. \f$ \partial/\partial x = m \f$. Same errors as where().
+Var mask(const Var& x, const Tensor& mask);
+///@}
+
+/// \name Integer labels
+///@{
+/// Picks one score per row: \f$ y_i = s_{i, \mathrm{idx}_i} \f$ for scores s of shape (N, C),
+/// giving shape (N,) -- the correct-class score of each example. Backward scatter-adds:
+/// \f$ \partial L/\partial s_{ij} = g_i [j = \mathrm{idx}_i] \f$. Throws ShapeError if s is not
+/// 2-D or idx does not hold N labels, ValueError if a label is not below C.
+Var gather(const Var& s, const std::vector<std::size_t>& idx);
+/// The (N, C) indicator matrix of integer labels: row i is 1 at column labels[i], 0 elsewhere.
+/// A plain tensor (labels are data, not differentiable). Throws ValueError if num_classes is 0 or
+/// a label is not below it.
+Tensor one_hot(const std::vector<std::size_t>& labels, std::size_t num_classes);
+///@}
+
+/// \name Shape
+///@{
+/// Transpose of a 2-D tensor; the gradient is transposed back. Throws ShapeError otherwise.
+Var transpose(const Var& x);
+/// Same elements (row-major) in a new shape with the same number of elements; the gradient is
+/// reshaped back. Throws ShapeError if the sizes differ.
+Var reshape(const Var& x, const Shape& shape);
+///@}
 
 }  // namespace gradlab

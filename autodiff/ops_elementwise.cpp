@@ -1,0 +1,174 @@
+// Elementwise ops: smooth functions (exp, log, pow, sqrt, tanh, sigmoid), kink ops that record
+// their branch (relu, abs, clip, maximum, minimum), and constant masks (where, mask).
+#include "ops.hpp"
+
+#include <cmath>
+
+#include <xtensor/xmath.hpp>
+#include <xtensor/xoperation.hpp>
+
+#include "ops_internal.hpp"
+
+namespace gradlab {
+
+namespace {
+
+// Throws ValueError naming `op` unless every element of `m` is 0 or 1.
+void require_mask(const char* op, const Tensor& m) {
+    for (std::size_t i = 0; i < m.size(); ++i) {
+        const double v = m.flat(i);
+        if (v != 0.0 && v != 1.0)
+            throw ValueError(fmt::format("{}: the mask must hold only 0 and 1, but element {} (flat "
+                                         "index) of the mask of shape {} is {}",
+                                         op, i, shape_str(m.shape()), v));
+    }
+}
+
+// One branch code per element of a (concrete) tensor.
+template <class Classify>
+std::vector<std::uint8_t> branches(const Tensor& t, Classify classify) {
+    std::vector<std::uint8_t> b(t.size());
+    for (std::size_t i = 0; i < t.size(); ++i) b[i] = classify(t.flat(i));
+    return b;
+}
+
+// maximum / minimum: `take_first(a, b)` decides, per broadcast element, whether a is taken.
+template <class TakeFirst>
+Var pick(const char* op, const Var& a, const Var& b, TakeFirst take_first) {
+    broadcast_shapes(op, a.shape(), b.shape());
+    detail::require_same_tape(op, a, b);
+    const Tensor first = xt::cast<double>(take_first(a.value(), b.value()));  // broadcast shape
+    Tensor v = xt::where(first, a.value(), b.value());
+    return a.tape().record(
+        op, std::move(v), {a, b},
+        [take_first](const BackwardArgs& g) {  // d/da = [a taken], d/db = [b taken]
+            const Tensor f = xt::cast<double>(take_first(g.input(0), g.input(1)));
+            return Grads{g.needs_grad(0) ? Tensor(g.grad * f) : Tensor(),
+                         g.needs_grad(1) ? Tensor(g.grad * (1.0 - f)) : Tensor()};
+        },
+        branches(first, [](double f) -> std::uint8_t { return f != 0.0; }));
+}
+
+}  // namespace
+
+// ---- smooth functions ------------------------------------------------------------------------
+
+Var exp(const Var& x) {
+    return x.tape().record("exp", xt::exp(x.value()), {x}, [](const BackwardArgs& g) {
+        return Grads{g.grad * g.out};  // d(e^x)/dx = e^x
+    });
+}
+
+Var log(const Var& x) {
+    return x.tape().record("log", xt::log(x.value()), {x}, [](const BackwardArgs& g) {
+        return Grads{g.grad / g.input(0)};  // d(log x)/dx = 1/x
+    });
+}
+
+Var pow(const Var& x, double p) {
+    if (!std::isfinite(p)) throw ValueError(fmt::format("pow: the exponent must be finite, got {}", p));
+    return x.tape().record("pow", xt::pow(x.value(), p), {x}, [p](const BackwardArgs& g) {
+        // d(x^p)/dx = p x^(p-1); x^0 is constant (and 0 * 0^-1 would be NaN)
+        if (p == 0.0) return Grads{zeros(g.grad.shape())};
+        return Grads{g.grad * p * xt::pow(g.input(0), p - 1.0)};
+    });
+}
+
+Var sqrt(const Var& x) {
+    return x.tape().record("sqrt", xt::sqrt(x.value()), {x}, [](const BackwardArgs& g) {
+        return Grads{g.grad * 0.5 / g.out};  // d sqrt(x)/dx = 1 / (2 sqrt(x))
+    });
+}
+
+Var tanh(const Var& x) {
+    return x.tape().record("tanh", xt::tanh(x.value()), {x}, [](const BackwardArgs& g) {
+        return Grads{g.grad * (1.0 - g.out * g.out)};  // d tanh(x)/dx = 1 - tanh^2(x)
+    });
+}
+
+Var sigmoid(const Var& x) {
+    const Tensor& xv = x.value();
+    Tensor v = zeros(xv.shape());
+    for (std::size_t i = 0; i < xv.size(); ++i) {
+        // e^-|x| never overflows: 1/(1+e^-x) for x >= 0, e^x/(1+e^x) for x < 0
+        const double t = xv.flat(i);
+        const double e = std::exp(-std::abs(t));
+        v.flat(i) = t >= 0.0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
+    }
+    return x.tape().record("sigmoid", std::move(v), {x}, [](const BackwardArgs& g) {
+        return Grads{g.grad * g.out * (1.0 - g.out)};  // d sigma/dx = sigma (1 - sigma)
+    });
+}
+
+// ---- kink ops: each records which branch every element took ----------------------------------
+
+Var relu(const Var& x) {
+    const Tensor& xv = x.value();
+    return x.tape().record(
+        "relu", xt::maximum(xv, 0.0), {x},
+        [](const BackwardArgs& g) {  // d relu(x)/dx = 1 if x > 0 else 0 (relu'(0) = 0)
+            return Grads{g.grad * xt::cast<double>(g.input(0) > 0.0)};
+        },
+        branches(xv, [](double t) -> std::uint8_t { return t > 0.0; }));
+}
+
+Var abs(const Var& x) {
+    const Tensor& xv = x.value();
+    return x.tape().record(
+        "abs", xt::abs(xv), {x},
+        [](const BackwardArgs& g) {  // d|x|/dx = sign(x), abs'(0) = 0
+            return Grads{g.grad * xt::sign(g.input(0))};
+        },
+        branches(xv, [](double t) -> std::uint8_t { return t < 0.0 ? 0 : t == 0.0 ? 1 : 2; }));
+}
+
+Var clip(const Var& x, double lo, double hi) {
+    if (!(lo <= hi))
+        throw ValueError(fmt::format("clip: needs lo <= hi, got lo = {}, hi = {}", lo, hi));
+    const Tensor& xv = x.value();
+    return x.tape().record(
+        "clip", xt::clip(xv, lo, hi), {x},
+        [lo, hi](const BackwardArgs& g) {  // d clip/dx = 1 strictly inside (lo, hi), else 0
+            const Tensor& t = g.input(0);
+            return Grads{g.grad * xt::cast<double>(t > lo && t < hi)};
+        },
+        branches(xv, [lo, hi](double t) -> std::uint8_t { return t <= lo ? 0 : t < hi ? 1 : 2; }));
+}
+
+Var maximum(const Var& a, const Var& b) {
+    return pick("maximum", a, b, [](const Tensor& x, const Tensor& y) { return x >= y; });
+}
+Var maximum(const Var& a, double b) { return maximum(a, a.tape().scalar(b)); }
+Var maximum(double a, const Var& b) { return maximum(b.tape().scalar(a), b); }
+
+Var minimum(const Var& a, const Var& b) {
+    return pick("minimum", a, b, [](const Tensor& x, const Tensor& y) { return x <= y; });
+}
+Var minimum(const Var& a, double b) { return minimum(a, a.tape().scalar(b)); }
+Var minimum(double a, const Var& b) { return minimum(b.tape().scalar(a), b); }
+
+// ---- constant masks --------------------------------------------------------------------------
+
+Var where(const Tensor& mask, const Var& a, const Var& b) {
+    require_mask("where", mask);
+    detail::require_same_tape("where", a, b);
+    const Shape ab = broadcast_shapes("where", a.shape(), b.shape());
+    broadcast_shapes("where (mask against operands)", mask.shape(), ab);
+    Tensor v = xt::where(mask, a.value(), b.value());  // a choice, not m a + (1-m) b: inf stays inf
+    return a.tape().record("where", std::move(v), {a, b}, [mask](const BackwardArgs& g) {
+        // d/da = m, d/db = 1 - m
+        return Grads{g.needs_grad(0) ? Tensor(g.grad * mask) : Tensor(),
+                     g.needs_grad(1) ? Tensor(g.grad * (1.0 - mask)) : Tensor()};
+    });
+}
+
+Var mask(const Var& x, const Tensor& mask) {
+    require_mask("mask", mask);
+    broadcast_shapes("mask", x.shape(), mask.shape());
+    Tensor v = xt::where(mask, x.value(), 0.0);  // masked-out inf or NaN becomes 0, not NaN
+    return x.tape().record("mask", std::move(v), {x}, [mask](const BackwardArgs& g) {
+        return Grads{g.grad * mask};  // d(m x)/dx = m
+    });
+}
+
+}  // namespace gradlab

@@ -1,0 +1,98 @@
+/// \file plot.hpp
+/// \brief A small gnuplot driver for the examples' figures: line plots of several named series
+/// (loss curves, step-size sweeps) and heatmaps of a 2-D grid (loss landscapes).
+///
+/// draw() writes the numbers to a data file and a gnuplot script into a private temporary
+/// directory, runs `gnuplot` on them, and moves the finished image into place with a rename, so
+/// the file at `path` is either the old one or the complete new one, never half-written.
+/// The format follows the extension: `.png` (pngcairo terminal) or `.svg`.
+///
+/// Without gnuplot on the PATH, draw() throws gradlab::IoError saying so; call
+/// gnuplot_available() first to skip plotting quietly instead.
+///
+/// This header does not include xtensor: pass a Tensor's values as
+/// `std::vector<double>(t.begin(), t.end())`.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include <gradlab/autodiff/error.hpp>
+
+namespace gradlab::plot {
+
+/// One named curve: points (x[i], y[i]), drawn in order. Non-finite y values leave a gap.
+struct Series {
+    /// The legend entry.
+    std::string name;
+    /// Abscissae, as many as `y`.
+    std::vector<double> x;
+    /// Ordinates.
+    std::vector<double> y;
+};
+
+/// Several series on shared axes.
+struct LinePlot {
+    /// The title above the plot (may be empty).
+    std::string title;
+    /// The x axis label.
+    std::string x_label;
+    /// The y axis label.
+    std::string y_label;
+    /// Logarithmic x axis (step sizes span decades); non-positive x values are then skipped.
+    bool log_x = false;
+    /// Logarithmic y axis (losses that fall by orders of magnitude).
+    bool log_y = false;
+    /// The curves; at least one, each with at least one point.
+    std::vector<Series> series;
+    /// Image width in pixels.
+    std::size_t width = 800;
+    /// Image height in pixels.
+    std::size_t height = 600;
+};
+
+/// A function sampled on a regular grid, drawn as coloured cells: `values[r * cols + c]` is the
+/// value at \f$ x = x_{min} + c \, (x_{max} - x_{min}) / (cols - 1) \f$ and
+/// \f$ y = y_{min} + r \, (y_{max} - y_{min}) / (rows - 1) \f$ (row 0 at the bottom).
+struct Heatmap {
+    /// The title above the plot (may be empty).
+    std::string title;
+    /// The x axis label.
+    std::string x_label;
+    /// The y axis label.
+    std::string y_label;
+    /// The colour bar's label.
+    std::string value_label;
+    /// Grid rows (y samples), at least 2.
+    std::size_t rows = 0;
+    /// Grid columns (x samples), at least 2.
+    std::size_t cols = 0;
+    /// rows * cols values, row-major, all finite.
+    std::vector<double> values;
+    /// The x of column 0.
+    double x_min = 0.0;
+    /// The x of the last column; greater than x_min.
+    double x_max = 1.0;
+    /// The y of row 0.
+    double y_min = 0.0;
+    /// The y of the last row; greater than y_min.
+    double y_max = 1.0;
+    /// Image width in pixels.
+    std::size_t width = 800;
+    /// Image height in pixels.
+    std::size_t height = 600;
+};
+
+/// True if an executable `gnuplot` is on the PATH.
+bool gnuplot_available();
+
+/// Draws `plot` into `path` (`.png` or `.svg`). Throws ValueError for an inconsistent plot or an
+/// unknown extension, and IoError if gnuplot is missing, fails (its messages are included), or the
+/// image cannot be moved into place; `path` is left untouched in every failure.
+void draw(const LinePlot& plot, const std::string& path);
+
+/// Draws `map` into `path` (`.png` or `.svg`); errors as for the line plot.
+void draw(const Heatmap& map, const std::string& path);
+
+}  // namespace gradlab::plot

@@ -145,10 +145,41 @@ struct Tolerance {
 };
 
 /// Which elements a check probes.
+///
+/// \par Sparse
+/// `CheckOptions::samples` (k) elements are drawn without repeats from a std::mt19937_64 seeded
+/// with `CheckOptions::seed`, so the same seed draws the same elements (the bounded draws use the
+/// generator's raw output, not std::uniform_int_distribution, whose algorithm varies between
+/// standard libraries). The k samples are stratified over the inputs: each input first gets an
+/// equal share k/m, capped at its size, and what capped inputs cannot take is shared again among
+/// the rest -- so a bias b of 10 elements next to a W of 30730 is checked in full (k >= 20), not
+/// starved as proportional sampling (k * 10 / 30740) would.
+///
+/// \par Directional
+/// Draws one random direction v (standard normal entries, from `seed`, scaled to unit length
+/// over all inputs together) and compares the analytic directional derivative
+/// \f$ \langle \nabla f, v \rangle \f$ with \f$ [f(x + hv) - f(x - hv)] / 2h \f$: 3 evaluations of
+/// f instead of 2 per element. Why one direction suffices: if the analytic gradient g differs from
+/// the true one by an error e != 0, the check misses it only when \f$ \langle e, v \rangle = 0 \f$,
+/// i.e. when v lies in the hyperplane orthogonal to e. A hyperplane has probability zero under a
+/// continuous (Gaussian) distribution, so in exact arithmetic a wrong gradient is caught with
+/// probability 1. (A discrete direction such as random +-1 signs would not do: e = (1, -1) is
+/// missed by v = (1, 1) half the time.) In floating point the tolerance must allow for
+/// - truncation and round-off of the centered difference, as for one element (h^2 |f'''| and
+///   eps |f| / h), handled like an element's (Tolerance::roundoff_factor);
+/// - the size of the signal: an error e_k in one element shifts the dot product by e_k v_k, with
+///   |v_k| about 1/sqrt(n), while the dot product itself is about |g| / sqrt(n); the relative
+///   change is therefore about e_k / |g| (the whole gradient's norm), not e_k / |g_k|. An error
+///   in an element much smaller than the gradient's norm can hide below the tolerance -- the full
+///   or sparse checks judge every element on its own scale;
+/// - kinks: moving every coordinate at once crosses more kinks than moving one; a crossing is
+///   recognised by its one-sided slopes along v, as for one element.
+/// On failure every element is then checked one at a time (a Full check, with `threads`) to find
+/// the wrong ones; the report keeps both results.
 enum class CheckMethod {
     Full,         ///< every element of every input: 2 * size evaluations
-    Sparse,       ///< `samples` random elements, shared out over the inputs
-    Directional,  ///< one random direction: 2 evaluations, coordinate fallback on failure
+    Sparse,       ///< `samples` random elements, shared out over the inputs (see above)
+    Directional,  ///< one random direction: 3 evaluations, coordinate fallback on failure
 };
 
 /// What a kink-reason callback is told about a coordinate that crossed a kink.
@@ -164,6 +195,15 @@ struct KinkProbe {
 using KinkReasonFn = std::function<std::string(const KinkProbe&)>;
 
 /// Everything a check can be told. Defaults: full check, h = 1e-5, serial.
+///
+/// \par Kinks
+/// Where the centered difference disagrees with the analytic value, the checker also forms the
+/// one-sided slopes \f$ [f(x) - f(x - h)]/h \f$ and \f$ [f(x + h) - f(x)]/h \f$ (no extra
+/// evaluations: f(x) is known). If they differ (Tolerance::kink_min_gap), a kink such as
+/// max(0, .) at its margin lies within h: the centered difference then averages two different
+/// slopes and is no reference, but any analytic value between the two slopes is a valid
+/// subgradient, so the element passes as "crosses a kink". `kink_reason` may then say which kink
+/// it was; the tape's checker fills it with the op whose branch flipped.
 struct CheckOptions {
     double h = kDefaultStep;                  ///< step of the centered differences
     Tolerance tolerance{};                    ///< when an element passes

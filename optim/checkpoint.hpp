@@ -1,0 +1,66 @@
+/// \file checkpoint.hpp
+/// \brief Saving and restoring a training run: parameters, optimizer state, epoch, RNG state.
+///
+/// Files are written atomically (a temporary file in the same directory, flushed and fsynced,
+/// then renamed over the target), so a crash or a full disk never leaves a half-written
+/// checkpoint: the previous one stays intact. Loading validates everything before it touches
+/// anything, so a bad file leaves parameters and optimizer as they were.
+///
+/// Format (version 1, all integers little-endian, doubles as their IEEE-754 bits):
+///
+/// | field        | bytes | content                                                   |
+/// |--------------|-------|-----------------------------------------------------------|
+/// | magic        | 8     | `GLABCKPT`                                                |
+/// | version      | 4     | u32, 1                                                    |
+/// | payload size | 8     | u64, n                                                    |
+/// | payload      | n     | see below                                                 |
+/// | checksum     | 4     | u32, CRC-32 (the value zlib computes) of the payload      |
+///
+/// Payload: u64 epoch; string rng state; tensor list params; string optimizer kind;
+/// u64 optimizer iteration; tensor list optimizer state; tensor list extra. A string is a u64
+/// length and its bytes; a tensor list is a u64 count, then per tensor its name (string),
+/// u64 rank, rank u64 dimensions and the elements in row-major order.
+#pragma once
+
+#include <cstdint>
+#include <random>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <gradlab/optim/optimizer.hpp>
+
+namespace gradlab::optim {
+
+/// Everything a checkpoint holds, as plain data.
+struct Checkpoint {
+    std::uint64_t epoch = 0;                              ///< epochs completed
+    std::string rng_state;                                ///< the generator's state, as text
+    std::vector<std::pair<std::string, Tensor>> params;   ///< parameter names and values
+    OptimizerState optimizer;                             ///< kind, iteration, buffers
+    std::vector<std::pair<std::string, Tensor>> extra;    ///< anything else (fit's bookkeeping)
+};
+
+/// Writes `c` to `path` atomically. Throws IoError naming the file if it cannot be written (the
+/// file that was there before, if any, is left unchanged).
+void save_checkpoint(const std::string& path, const Checkpoint& c);
+
+/// Reads a checkpoint. Throws IoError naming the file if it is missing, truncated, corrupted
+/// (checksum mismatch), of another format (bad magic) or of an unknown version.
+Checkpoint load_checkpoint(const std::string& path);
+
+/// Collects parameters, optimizer state, epoch and RNG state into a Checkpoint.
+Checkpoint capture_checkpoint(const std::vector<Parameter*>& params, const Optimizer& optimizer,
+                              std::uint64_t epoch, const std::mt19937_64& rng);
+
+/// Puts a checkpoint back: parameter values (grads zeroed), optimizer state and RNG state. All or
+/// nothing: throws ShapeError/ValueError (names, counts or shapes differ, wrong optimizer kind,
+/// unreadable RNG state) before anything is changed.
+void restore_checkpoint(const Checkpoint& c, const std::vector<Parameter*>& params, Optimizer& optimizer,
+                        std::mt19937_64& rng);
+
+/// Replaces the file at `path` with `bytes` atomically: temp file in the same directory, write,
+/// fsync, rename, fsync the directory. Throws IoError naming the file on failure.
+void write_file_atomic(const std::string& path, const std::string& bytes);
+
+}  // namespace gradlab::optim

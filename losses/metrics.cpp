@@ -41,4 +41,8 @@ double accuracy(const Tensor& scores, const Labels& labels) {
     return static_cast<double>(right) / static_cast<double>(labels.size());
 }
 
+Labels predict(const Var& scores) { return predict(scores.value()); }
+
+double accuracy(const Var& scores, const Labels& labels) { return accuracy(scores.value(), labels); }
+
 }  // namespace gradlab::losses

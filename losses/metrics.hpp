@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <vector>
 
+#include <gradlab/autodiff/tape.hpp>
 #include <gradlab/autodiff/tensor.hpp>
 
 namespace gradlab::losses {
@@ -18,6 +19,12 @@ Labels predict(const Tensor& scores);
 
 /// The fraction of rows whose largest score sits at the true label, in [0, 1].
 double accuracy(const Tensor& scores, const Labels& labels);
+
+/// predict() of a score Var's value (scores straight from a tape).
+Labels predict(const Var& scores);
+
+/// accuracy() of a score Var's value.
+double accuracy(const Var& scores, const Labels& labels);
 
 /// Throws naming `op` unless `scores` is (N, C) with N = labels.size() > 0 and every label < C.
 void require_scores_and_labels(const char* op, const Tensor& scores, const Labels& labels);

@@ -1,0 +1,78 @@
+#include "softmax.hpp"
+
+#include <cmath>
+#include <utility>
+
+#include <gradlab/autodiff/ops.hpp>
+
+#include "validate_internal.hpp"
+
+namespace gradlab::losses {
+
+namespace {
+constexpr const char* kOp = "softmax_cross_entropy";
+}
+
+double softmax_loss_grad_rows(const double* scores, std::size_t classes, const std::size_t* labels,
+                              std::size_t rows, double grad_scale, double* grad_out) {
+    detail::require_classes(kOp, classes);
+    double total = 0.0;
+    for (std::size_t i = 0; i < rows; ++i) {
+        const double* s = scores + i * classes;
+        const std::size_t y = detail::checked_label(kOp, labels[i], i, classes);
+        double m = s[0];
+        for (std::size_t j = 0; j < classes; ++j) {
+            detail::require_finite_score(kOp, s[j], i, j);
+            if (s[j] > m) m = s[j];
+        }
+        // Shift by the row maximum: every exponent is <= 0, so nothing overflows and the largest
+        // term is exactly 1 (the sum cannot underflow to 0 either).
+        double z = 0.0;
+        for (std::size_t j = 0; j < classes; ++j) z += std::exp(s[j] - m);
+        const double log_z = std::log(z);
+        total += log_z + m - s[y];  // -log p_y = log sum_k e^{s_k} - s_y
+        if (grad_out != nullptr) {
+            double* g = grad_out + i * classes;
+            for (std::size_t j = 0; j < classes; ++j)
+                g[j] = grad_scale * std::exp(s[j] - m - log_z);  // p_j
+            g[y] -= grad_scale;                                  // p_y - 1
+        }
+    }
+    return total;
+}
+
+Var softmax_cross_entropy(const Var& scores, const Labels& labels) {
+    const Tensor& s = scores.value();
+    require_scores_and_labels(kOp, s, labels);
+    const std::size_t n = s.shape()[0];
+    const bool want_grad = scores.requires_grad() && scores.tape().grad_enabled();
+    Tensor grad = want_grad ? zeros(s.shape()) : Tensor();
+    const double total = softmax_loss_grad_rows(s.data(), s.shape()[1], labels.data(), n,
+                                                1.0 / static_cast<double>(n),
+                                                want_grad ? grad.data() : nullptr);
+    Tensor value = zeros({});
+    value() = total / static_cast<double>(n);
+    return scores.tape().record(kOp, std::move(value), {scores},
+                                [grad = std::move(grad)](const BackwardArgs& a) {
+                                    Tensor g = grad;  // (p - onehot(y)) / N, times dOut
+                                    g *= a.grad();
+                                    return Grads{std::move(g)};
+                                });
+}
+
+Var softmax_cross_entropy_composed(const Var& scores, const Labels& labels) {
+    detail::require_scores_labels_finite("softmax_cross_entropy_composed", scores.value(), labels);
+
+    Var log_norm = logsumexp(scores, 1);     // log sum_j e^{s_ij}, shifted by the row max inside
+    Var correct = gather(scores, labels);    // s_{i,y_i}
+    return mean(log_norm - correct);         // -log p_{i,y_i}, averaged over the batch
+}
+
+double softmax_cross_entropy_value(const Tensor& scores, const Labels& labels) {
+    require_scores_and_labels(kOp, scores, labels);
+    const std::size_t n = scores.shape()[0];
+    return softmax_loss_grad_rows(scores.data(), scores.shape()[1], labels.data(), n, 0.0, nullptr) /
+           static_cast<double>(n);
+}
+
+}  // namespace gradlab::losses

@@ -10,43 +10,62 @@
 namespace gradlab {
 
 using detail::binary;
+using detail::map;
+using detail::zip;
 
 // ---- arithmetic ------------------------------------------------------------------------------
 
+namespace {
+// Elementwise arithmetic usable on doubles (zip's plain loop) and on xtensor expressions (its
+// broadcasting path).
+constexpr auto kAdd = [](const auto& x, const auto& y) { return x + y; };
+constexpr auto kSub = [](const auto& x, const auto& y) { return x - y; };
+constexpr auto kMul = [](const auto& x, const auto& y) { return x * y; };
+constexpr auto kDiv = [](const auto& x, const auto& y) { return x / y; };
+}  // namespace
+
 Var operator+(const Var& a, const Var& b) {
-    return binary("add", a, b, [](const Tensor& x, const Tensor& y) -> Tensor { return x + y; },
+    return binary("add", a, b, [](const Tensor& x, const Tensor& y) { return zip(x, y, kAdd); },
                   [](const BackwardArgs& g) {  // d(a+b)/da = 1, d(a+b)/db = 1
-                      return Grads{g.grad, g.grad};
+                      return detail::grads(g.needs_grad(0) ? g.grad : Tensor(), g.needs_grad(1) ? g.grad : Tensor());
                   });
 }
 
 Var operator-(const Var& a, const Var& b) {
-    return binary("sub", a, b, [](const Tensor& x, const Tensor& y) -> Tensor { return x - y; },
+    return binary("sub", a, b, [](const Tensor& x, const Tensor& y) { return zip(x, y, kSub); },
                   [](const BackwardArgs& g) {  // d(a-b)/da = 1, d(a-b)/db = -1
-                      return Grads{g.grad, g.needs_grad(1) ? Tensor(-g.grad) : Tensor()};
+                      return detail::grads(g.needs_grad(0) ? g.grad : Tensor(),
+                                   g.needs_grad(1) ? map(g.grad, [](double v) { return -v; }) : Tensor());
                   });
 }
 
 Var operator*(const Var& a, const Var& b) {
-    return binary("mul", a, b, [](const Tensor& x, const Tensor& y) -> Tensor { return x * y; },
+    return binary("mul", a, b, [](const Tensor& x, const Tensor& y) { return zip(x, y, kMul); },
                   [](const BackwardArgs& g) {  // d(ab)/da = b, d(ab)/db = a
-                      return Grads{g.needs_grad(0) ? Tensor(g.grad * g.input(1)) : Tensor(),
-                                   g.needs_grad(1) ? Tensor(g.grad * g.input(0)) : Tensor()};
+                      return detail::grads(g.needs_grad(0) ? zip(g.grad, g.input(1), kMul) : Tensor(),
+                                   g.needs_grad(1) ? zip(g.grad, g.input(0), kMul) : Tensor());
                   });
 }
 
 Var operator/(const Var& a, const Var& b) {
-    return binary("div", a, b, [](const Tensor& x, const Tensor& y) -> Tensor { return x / y; },
+    return binary("div", a, b, [](const Tensor& x, const Tensor& y) { return zip(x, y, kDiv); },
                   [](const BackwardArgs& g) {  // d(a/b)/da = 1/b, d(a/b)/db = -a/b^2
                       const Tensor& bv = g.input(1);
-                      return Grads{g.needs_grad(0) ? Tensor(g.grad / bv) : Tensor(),
-                                   g.needs_grad(1) ? Tensor(-g.grad * g.input(0) / (bv * bv)) : Tensor()};
+                      Grads out(2);
+                      if (g.needs_grad(0)) out[0] = zip(g.grad, bv, kDiv);
+                      if (g.needs_grad(1)) {
+                          const Tensor ga = zip(g.grad, g.input(0), kMul);
+                          out[1] = zip(ga, zip(bv, bv, kMul), [](const auto& x, const auto& y) { return -x / y; });
+                      }
+                      return out;
                   });
 }
 
 Var operator-(const Var& a) {
-    return a.tape().record("neg", -a.value(), {a},
-                           [](const BackwardArgs& g) { return Grads{-g.grad}; });  // d(-a)/da = -1
+    return a.tape().record("neg", map(a.value(), [](double v) { return -v; }), {a},
+                           [](const BackwardArgs& g) {  // d(-a)/da = -1
+                               return detail::grads(map(g.grad, [](double v) { return -v; }));
+                           });
 }
 
 Var operator+(const Var& a, double b) { return a + a.tape().scalar(b); }
@@ -91,7 +110,7 @@ Var transpose(const Var& x) {
         throw ShapeError(fmt::format("transpose: expects a 2-D tensor, got shape {}", shape_str(x.shape())));
     Tensor v = xt::transpose(x.value());
     return x.tape().record("transpose", std::move(v), {x}, [](const BackwardArgs& g) {
-        return Grads{Tensor(xt::transpose(g.grad))};  // (dL/dX) = (dL/dX^T)^T
+        return detail::grads(Tensor(xt::transpose(g.grad)));  // (dL/dX) = (dL/dX^T)^T
     });
 }
 
@@ -106,7 +125,7 @@ Var reshape(const Var& x, const Shape& shape) {
     return x.tape().record("reshape", std::move(v), {x}, [](const BackwardArgs& g) {
         Tensor r = g.grad;  // same elements in the same order: reshape the gradient back
         r.reshape(g.input(0).shape());
-        return Grads{std::move(r)};
+        return detail::grads(std::move(r));
     });
 }
 

@@ -11,7 +11,14 @@
 
 namespace gradlab {
 
+using detail::map;
+using detail::zip;
+using detail::zip_same;
+
 namespace {
+
+constexpr auto kMul = [](const auto& x, const auto& y) { return x * y; };
+constexpr auto kDiv = [](const auto& x, const auto& y) { return x / y; };
 
 // Throws ValueError naming `op` unless every element of `m` is 0 or 1.
 void require_mask(const char* op, const Tensor& m) {
@@ -43,8 +50,8 @@ Var pick(const char* op, const Var& a, const Var& b, TakeFirst take_first) {
         op, std::move(v), {a, b},
         [take_first](const BackwardArgs& g) {  // d/da = [a taken], d/db = [b taken]
             const Tensor f = xt::cast<double>(take_first(g.input(0), g.input(1)));
-            return Grads{g.needs_grad(0) ? Tensor(g.grad * f) : Tensor(),
-                         g.needs_grad(1) ? Tensor(g.grad * (1.0 - f)) : Tensor()};
+            return detail::grads(g.needs_grad(0) ? Tensor(g.grad * f) : Tensor(),
+                         g.needs_grad(1) ? Tensor(g.grad * (1.0 - f)) : Tensor());
         },
         branches(first, [](double f) -> std::uint8_t { return f != 0.0; }));
 }
@@ -54,49 +61,51 @@ Var pick(const char* op, const Var& a, const Var& b, TakeFirst take_first) {
 // ---- smooth functions ------------------------------------------------------------------------
 
 Var exp(const Var& x) {
-    return x.tape().record("exp", xt::exp(x.value()), {x}, [](const BackwardArgs& g) {
-        return Grads{g.grad * g.out};  // d(e^x)/dx = e^x
-    });
+    return x.tape().record("exp", map(x.value(), [](double v) { return std::exp(v); }), {x},
+                           [](const BackwardArgs& g) {
+                               return detail::grads(zip(g.grad, g.out, kMul));  // d(e^x)/dx = e^x
+                           });
 }
 
 Var log(const Var& x) {
-    return x.tape().record("log", xt::log(x.value()), {x}, [](const BackwardArgs& g) {
-        return Grads{g.grad / g.input(0)};  // d(log x)/dx = 1/x
-    });
+    return x.tape().record("log", map(x.value(), [](double v) { return std::log(v); }), {x},
+                           [](const BackwardArgs& g) {
+                               return detail::grads(zip(g.grad, g.input(0), kDiv));  // d(log x)/dx = 1/x
+                           });
 }
 
 Var pow(const Var& x, double p) {
     if (!std::isfinite(p)) throw ValueError(fmt::format("pow: the exponent must be finite, got {}", p));
     return x.tape().record("pow", xt::pow(x.value(), p), {x}, [p](const BackwardArgs& g) {
         // d(x^p)/dx = p x^(p-1); x^0 is constant (and 0 * 0^-1 would be NaN)
-        if (p == 0.0) return Grads{zeros(g.grad.shape())};
-        return Grads{g.grad * p * xt::pow(g.input(0), p - 1.0)};
+        if (p == 0.0) return detail::grads(zeros(g.grad.shape()));
+        return detail::grads(g.grad * p * xt::pow(g.input(0), p - 1.0));
     });
 }
 
 Var sqrt(const Var& x) {
-    return x.tape().record("sqrt", xt::sqrt(x.value()), {x}, [](const BackwardArgs& g) {
-        return Grads{g.grad * 0.5 / g.out};  // d sqrt(x)/dx = 1 / (2 sqrt(x))
-    });
+    return x.tape().record("sqrt", map(x.value(), [](double v) { return std::sqrt(v); }), {x},
+                           [](const BackwardArgs& g) {  // d sqrt(x)/dx = 1 / (2 sqrt(x))
+                               return detail::grads(zip(g.grad, g.out, [](const auto& a, const auto& y) { return a * 0.5 / y; }));
+                           });
 }
 
 Var tanh(const Var& x) {
-    return x.tape().record("tanh", xt::tanh(x.value()), {x}, [](const BackwardArgs& g) {
-        return Grads{g.grad * (1.0 - g.out * g.out)};  // d tanh(x)/dx = 1 - tanh^2(x)
-    });
+    return x.tape().record("tanh", map(x.value(), [](double v) { return std::tanh(v); }), {x},
+                           [](const BackwardArgs& g) {  // d tanh(x)/dx = 1 - tanh^2(x)
+                               return detail::grads(zip(g.grad, g.out, [](const auto& a, const auto& y) { return a * (1.0 - y * y); }));
+                           });
 }
 
 Var sigmoid(const Var& x) {
-    const Tensor& xv = x.value();
-    Tensor v = zeros(xv.shape());
-    for (std::size_t i = 0; i < xv.size(); ++i) {
+    Tensor v = map(x.value(), [](double t) {
         // e^-|x| never overflows: 1/(1+e^-x) for x >= 0, e^x/(1+e^x) for x < 0
-        const double t = xv.flat(i);
         const double e = std::exp(-std::abs(t));
-        v.flat(i) = t >= 0.0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
-    }
+        return t >= 0.0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
+    });
     return x.tape().record("sigmoid", std::move(v), {x}, [](const BackwardArgs& g) {
-        return Grads{g.grad * g.out * (1.0 - g.out)};  // d sigma/dx = sigma (1 - sigma)
+        // d sigma/dx = sigma (1 - sigma)
+        return detail::grads(zip(g.grad, g.out, [](const auto& a, const auto& y) { return a * y * (1.0 - y); }));
     });
 }
 
@@ -105,9 +114,9 @@ Var sigmoid(const Var& x) {
 Var relu(const Var& x) {
     const Tensor& xv = x.value();
     return x.tape().record(
-        "relu", xt::maximum(xv, 0.0), {x},
+        "relu", map(xv, [](double t) { return t > 0.0 ? t : 0.0; }), {x},
         [](const BackwardArgs& g) {  // d relu(x)/dx = 1 if x > 0 else 0 (relu'(0) = 0)
-            return Grads{g.grad * xt::cast<double>(g.input(0) > 0.0)};
+            return detail::grads(zip_same("relu", g.grad, g.input(0), [](double a, double t) { return t > 0.0 ? a : 0.0; }));
         },
         branches(xv, [](double t) -> std::uint8_t { return t > 0.0; }));
 }
@@ -115,9 +124,9 @@ Var relu(const Var& x) {
 Var abs(const Var& x) {
     const Tensor& xv = x.value();
     return x.tape().record(
-        "abs", xt::abs(xv), {x},
+        "abs", map(xv, [](double t) { return std::abs(t); }), {x},
         [](const BackwardArgs& g) {  // d|x|/dx = sign(x), abs'(0) = 0
-            return Grads{g.grad * xt::sign(g.input(0))};
+            return detail::grads(zip_same("abs", g.grad, g.input(0), [](double a, double t) { return t > 0.0 ? a : t < 0.0 ? -a : 0.0; }));
         },
         branches(xv, [](double t) -> std::uint8_t { return t < 0.0 ? 0 : t == 0.0 ? 1 : 2; }));
 }
@@ -130,7 +139,7 @@ Var clip(const Var& x, double lo, double hi) {
         "clip", xt::clip(xv, lo, hi), {x},
         [lo, hi](const BackwardArgs& g) {  // d clip/dx = 1 strictly inside (lo, hi), else 0
             const Tensor& t = g.input(0);
-            return Grads{g.grad * xt::cast<double>(t > lo && t < hi)};
+            return detail::grads(g.grad * xt::cast<double>(t > lo && t < hi));
         },
         branches(xv, [lo, hi](double t) -> std::uint8_t { return t <= lo ? 0 : t < hi ? 1 : 2; }));
 }
@@ -157,8 +166,8 @@ Var where(const Tensor& mask, const Var& a, const Var& b) {
     Tensor v = xt::where(mask, a.value(), b.value());  // a choice, not m a + (1-m) b: inf stays inf
     return a.tape().record("where", std::move(v), {a, b}, [mask](const BackwardArgs& g) {
         // d/da = m, d/db = 1 - m
-        return Grads{g.needs_grad(0) ? Tensor(g.grad * mask) : Tensor(),
-                     g.needs_grad(1) ? Tensor(g.grad * (1.0 - mask)) : Tensor()};
+        return detail::grads(g.needs_grad(0) ? Tensor(g.grad * mask) : Tensor(),
+                     g.needs_grad(1) ? Tensor(g.grad * (1.0 - mask)) : Tensor());
     });
 }
 
@@ -167,7 +176,7 @@ Var mask(const Var& x, const Tensor& mask) {
     broadcast_shapes("mask", x.shape(), mask.shape());
     Tensor v = xt::where(mask, x.value(), 0.0);  // masked-out inf or NaN becomes 0, not NaN
     return x.tape().record("mask", std::move(v), {x}, [mask](const BackwardArgs& g) {
-        return Grads{g.grad * mask};  // d(m x)/dx = m
+        return detail::grads(g.grad * mask);  // d(m x)/dx = m
     });
 }
 

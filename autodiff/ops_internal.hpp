@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <utility>
 
 #include "tape.hpp"
 
@@ -45,14 +46,76 @@ inline Shape reduced_shape(const Shape& shape, std::size_t axis, bool keepdims) 
     return out;
 }
 
+/// Builds a backward function's result without copying: `Grads{a, b}` would copy each tensor out
+/// of the initializer list; this moves the temporaries in.
+template <class... T>
+Grads grads(T&&... g) {
+    Grads out(sizeof...(T));  // then move-assign: cheaper than move-constructing an xarray
+    std::size_t i = 0;
+    ((out[i++] = std::forward<T>(g)), ...);
+    return out;
+}
+
+/// f applied to every element of x, by a plain loop. On the small tensors of a long chain of ops
+/// xtensor's expression machinery costs more than the arithmetic; this keeps per-op cost low.
+template <class F>
+Tensor map(const Tensor& x, F f) {
+    Tensor out = Tensor::from_shape(x.shape());
+    const double* p = x.data();
+    double* q = out.data();
+    for (std::size_t i = 0, n = x.size(); i < n; ++i) q[i] = f(p[i]);
+    return out;
+}
+
+/// f applied elementwise to two tensors of the same shape (a unary op's gradient and its input),
+/// by a plain loop; `f` takes two doubles. Throws ShapeError naming `op` if the shapes differ.
+template <class F>
+Tensor zip_same(const char* op, const Tensor& a, const Tensor& b, F f) {
+    require_same_shape(op, a.shape(), b.shape());
+    Tensor out = Tensor::from_shape(a.shape());
+    const double* pa = a.data();
+    const double* pb = b.data();
+    double* q = out.data();
+    for (std::size_t i = 0, n = a.size(); i < n; ++i) q[i] = f(pa[i], pb[i]);
+    return out;
+}
+
+/// zip's plain loop for equal shapes or a 0-d operand (one named result: NRVO, no move).
+template <class F>
+Tensor zip_loop(const Tensor& a, const Tensor& b, F f) {
+    const bool same = a.shape() == b.shape();
+    Tensor out = Tensor::from_shape(same || b.dimension() == 0 ? a.shape() : b.shape());
+    const double* pa = a.data();
+    const double* pb = b.data();
+    double* q = out.data();
+    const std::size_t n = out.size();
+    if (same) {
+        for (std::size_t i = 0; i < n; ++i) q[i] = f(pa[i], pb[i]);
+    } else if (b.dimension() == 0) {
+        for (std::size_t i = 0; i < n; ++i) q[i] = f(pa[i], pb[0]);
+    } else {
+        for (std::size_t i = 0; i < n; ++i) q[i] = f(pa[0], pb[i]);
+    }
+    return out;
+}
+
+/// f applied elementwise to a and b with numpy broadcasting. Equal shapes and 0-d operands take a
+/// plain loop; other shapes go through xtensor, so `f` must be a generic lambda that works on
+/// doubles and on xtensor expressions alike, e.g. `[](const auto& x, const auto& y) { return x * y; }`.
+template <class F>
+Tensor zip(const Tensor& a, const Tensor& b, F f) {
+    if (a.shape() == b.shape() || b.dimension() == 0 || a.dimension() == 0) return zip_loop(a, b, f);
+    return Tensor(f(a, b));
+}
+
 /// Records a binary elementwise op after checking that the shapes broadcast and share a tape.
 template <class Forward>
 Var binary(const char* op, const Var& a, const Var& b, Forward forward, BackwardFn backward,
            std::vector<std::uint8_t> branch = {}) {
     broadcast_shapes(op, a.shape(), b.shape());
     require_same_tape(op, a, b);
-    Tensor v = forward(a.value(), b.value());
-    return a.tape().record(op, std::move(v), {a, b}, std::move(backward), std::move(branch));
+    // forward(...) as the argument: the value is built in place, not moved (see zip)
+    return a.tape().record(op, forward(a.value(), b.value()), {a, b}, std::move(backward), std::move(branch));
 }
 
 }  // namespace gradlab::detail

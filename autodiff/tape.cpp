@@ -1,5 +1,6 @@
 #include "tape.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include <xtensor/xmath.hpp>
@@ -28,6 +29,22 @@ bool Var::requires_grad() const { return tape().checked(*this, "Var::requires_gr
 // ---------------------------------------------------------------------------------------------
 // Tape: recording
 
+namespace {
+
+// dst = src. A small tensor whose shape matches the buffer left in a reused node is copied element
+// by element: moving an xarray swaps or copies its three small-vector shapes, which costs more
+// than the arithmetic of a tiny op (this halves the per-op cost of long scalar chains).
+void store(Tensor& dst, Tensor&& src) {
+    constexpr std::size_t kCopyBelow = 256;
+    if (src.size() <= kCopyBelow && dst.shape() == src.shape()) {
+        std::copy(src.data(), src.data() + src.size(), dst.data());
+    } else {
+        dst = std::move(src);
+    }
+}
+
+}  // namespace
+
 const Node& Tape::checked(const Var& v, const char* what) const {
     if (v.tape_ != this)
         throw TapeError(fmt::format("{}: the handle belongs to a different tape", what));
@@ -45,12 +62,14 @@ const Node& Tape::node(std::size_t id) const {
 
 const Node& Tape::node(const Var& v) const { return checked(v, "Tape::node"); }
 
-Node& Tape::append(std::string op, Tensor value) {
+// (Tensor&& all the way down: moving an xarray is not free -- it swaps three small-vector shapes --
+// and the per-op cost of a long chain of tiny ops is mostly such bookkeeping.)
+Node& Tape::append(std::string&& op, Tensor&& value) {
     if (size_ == nodes_.size()) nodes_.emplace_back();
     Node& n = nodes_[size_++];
     n.op = std::move(op);
     n.label.clear();
-    n.value = std::move(value);  // n.grad keeps its old buffer: backward reuses it if it fits
+    store(n.value, std::move(value));  // n.grad keeps its old buffer: backward reuses it if it fits
     n.inputs.clear();
     n.backward = nullptr;
     n.param = nullptr;
@@ -69,7 +88,7 @@ Node& Tape::append(std::string op, Tensor value) {
 
 Var Tape::watch(Parameter& p) {
     if (p.grad.shape() != p.value.shape()) p.zero_grad();
-    Node& n = append("param", p.value);
+    Node& n = append("param", Tensor(p.value));
     n.label = p.name.empty() ? "W" : p.name;
     n.param = &p;
     n.requires_grad = grad_enabled();
@@ -97,12 +116,23 @@ Var Tape::scalar(double value) {
 
 Var Tape::record(std::string op, Tensor value, const std::vector<Var>& inputs, BackwardFn backward,
                  std::vector<std::uint8_t> branch) {
+    return record_impl(std::move(op), std::move(value), inputs.data(), inputs.size(), std::move(backward),
+                       std::move(branch));
+}
+
+Var Tape::record(std::string op, Tensor value, std::initializer_list<Var> inputs, BackwardFn backward,
+                 std::vector<std::uint8_t> branch) {
+    return record_impl(std::move(op), std::move(value), inputs.begin(), inputs.size(), std::move(backward),
+                       std::move(branch));
+}
+
+Var Tape::record_impl(std::string&& op, Tensor&& value, const Var* inputs, std::size_t count,
+                      BackwardFn backward, std::vector<std::uint8_t> branch) {
     bool requires = false;
-    for (const Var& in : inputs) requires |= checked(in, op.c_str()).requires_grad;
+    for (std::size_t k = 0; k < count; ++k) requires |= checked(inputs[k], op.c_str()).requires_grad;
     requires &= grad_enabled();
     Node& n = append(std::move(op), std::move(value));
-    n.inputs.reserve(inputs.size());
-    for (const Var& in : inputs) n.inputs.push_back(in.id_);
+    for (std::size_t k = 0; k < count; ++k) n.inputs.push_back(inputs[k].id_);  // reuses capacity
     n.requires_grad = requires;
     if (requires) n.backward = std::move(backward);
     n.branch = std::move(branch);
@@ -116,6 +146,18 @@ void Tape::reset() {
 
 // ---------------------------------------------------------------------------------------------
 // Tape: the backward pass
+
+namespace {
+
+// dst += src for two row-major tensors of the same shape, in place (xtensor's += would build a
+// temporary first).
+void add_into(Tensor& dst, const Tensor& src) {
+    double* d = dst.data();
+    const double* s = src.data();
+    for (std::size_t i = 0, n = dst.size(); i < n; ++i) d[i] += s[i];
+}
+
+}  // namespace
 
 void Tape::backward(const Var& loss) {
     const Node& out = checked(loss, "backward");
@@ -142,6 +184,8 @@ void Tape::backward(const Var& out, const Tensor& seed) {
     r.grad = seed;
     r.has_grad = true;
 
+    std::vector<const Tensor*> inputs;
+    std::vector<bool> needs;
     // Invariant 2: node ids are a topological order, so one reverse sweep sees every node after
     // all of its consumers have added their share to its gradient.
     for (std::size_t i = out.id_ + 1; i-- > 0;) {
@@ -153,19 +197,23 @@ void Tape::backward(const Var& out, const Tensor& seed) {
                     "backward: parameter '{}' has grad of shape {} but its value on the tape has shape "
                     "{}; was it reshaped after watch()? call zero_grad()",
                     n.label, shape_str(n.param->grad.shape()), shape_str(n.grad.shape())));
-            n.param->grad += n.grad;
+            add_into(n.param->grad, n.grad);
             continue;
         }
         if (!n.backward) continue;  // a variable() leaf: its gradient stays on the node
 
-        BackwardArgs args{n.grad, n.value, {}, {}};
-        args.inputs.reserve(n.inputs.size());
-        args.needs.reserve(n.inputs.size());
+        // The argument lists live in `inputs`/`needs` across iterations (moved in and out of
+        // args), so a node's backward call allocates nothing but the gradients it returns.
+        inputs.clear();
+        needs.clear();
         for (std::size_t id : n.inputs) {
-            args.inputs.push_back(&nodes_[id].value);
-            args.needs.push_back(nodes_[id].requires_grad);
+            inputs.push_back(&nodes_[id].value);
+            needs.push_back(nodes_[id].requires_grad);
         }
+        BackwardArgs args{n.grad, n.value, std::move(inputs), std::move(needs)};
         Grads grads = n.backward(args);
+        inputs = std::move(args.inputs);
+        needs = std::move(args.needs);
         if (grads.size() != n.inputs.size())
             throw TapeError(fmt::format("backward: op '{}' (node #{}) returned {} gradients for {} inputs",
                                         n.op, i, grads.size(), n.inputs.size()));
@@ -173,7 +221,9 @@ void Tape::backward(const Var& out, const Tensor& seed) {
         for (std::size_t k = 0; k < n.inputs.size(); ++k) {
             Node& in = nodes_[n.inputs[k]];
             if (!in.requires_grad) continue;
-            Tensor g = sum_to_shape(grads[k], in.value.shape(), n.op.c_str());
+            Tensor& g = grads[k];
+            if (g.shape() != in.value.shape())  // undo broadcasting (invariant 3)
+                g = sum_to_shape(g, in.value.shape(), n.op.c_str());
             if (anomaly_) {
                 for (std::size_t e = 0; e < g.size(); ++e)
                     if (!std::isfinite(g.flat(e)))
@@ -183,12 +233,9 @@ void Tape::backward(const Var& out, const Tensor& seed) {
                             i, n.op, k, n.inputs[k], in.op, e, g.flat(e)));
             }
             if (in.has_grad) {
-                in.grad += g;
-            } else if (in.grad.shape() == g.shape()) {
-                in.grad = g;  // same shape: copies into the buffer kept from an earlier pass
-                in.has_grad = true;
+                add_into(in.grad, g);
             } else {
-                in.grad = std::move(g);
+                store(in.grad, std::move(g));
                 in.has_grad = true;
             }
         }

@@ -27,6 +27,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -134,6 +135,9 @@ public:
     /// Inside a NoGrad scope the op is recorded as a constant (no backward).
     Var record(std::string op, Tensor value, const std::vector<Var>& inputs, BackwardFn backward,
                std::vector<std::uint8_t> branch = {});
+    /// The same for a braced list of inputs, `{x}` or `{a, b}` (no vector is allocated).
+    Var record(std::string op, Tensor value, std::initializer_list<Var> inputs, BackwardFn backward,
+               std::vector<std::uint8_t> branch = {});
 
     /// Backpropagates from a scalar (one-element) loss: seeds dL/dL = 1.
     void backward(const Var& loss);
@@ -160,7 +164,9 @@ public:
 private:
     friend class Var;
     friend class NoGrad;
-    Node& append(std::string op, Tensor value);
+    Node& append(std::string&& op, Tensor&& value);
+    Var record_impl(std::string&& op, Tensor&& value, const Var* inputs, std::size_t count,
+                    BackwardFn backward, std::vector<std::uint8_t> branch);
     const Node& checked(const Var& v, const char* what) const;
     Var handle(std::size_t id) { return Var(this, id, generation_); }
 

@@ -26,16 +26,20 @@ double softmax_loss_grad_rows(const double* scores, std::size_t classes, const s
             if (s[j] > m) m = s[j];
         }
         // Shift by the row maximum: every exponent is <= 0, so nothing overflows and the largest
-        // term is exactly 1 (the sum cannot underflow to 0 either).
+        // term is exactly 1 (the sum cannot underflow to 0 either). With a gradient wanted, the
+        // exponentials are parked in grad_out so that each is computed once.
+        double* g = grad_out != nullptr ? grad_out + i * classes : nullptr;
         double z = 0.0;
-        for (std::size_t j = 0; j < classes; ++j) z += std::exp(s[j] - m);
-        const double log_z = std::log(z);
-        total += log_z + m - s[y];  // -log p_y = log sum_k e^{s_k} - s_y
-        if (grad_out != nullptr) {
-            double* g = grad_out + i * classes;
-            for (std::size_t j = 0; j < classes; ++j)
-                g[j] = grad_scale * std::exp(s[j] - m - log_z);  // p_j
-            g[y] -= grad_scale;                                  // p_y - 1
+        for (std::size_t j = 0; j < classes; ++j) {
+            const double e = std::exp(s[j] - m);
+            z += e;
+            if (g != nullptr) g[j] = e;
+        }
+        total += std::log(z) + m - s[y];  // -log p_y = log sum_k e^{s_k} - s_y
+        if (g != nullptr) {
+            const double scale = grad_scale / z;
+            for (std::size_t j = 0; j < classes; ++j) g[j] *= scale;  // grad_scale * p_j
+            g[y] -= grad_scale;                                       // grad_scale * (p_y - 1)
         }
     }
     return total;

@@ -67,9 +67,13 @@ Var fused_hinge(const char* op, const Var& scores, const Labels& labels, double 
     std::vector<std::uint8_t> branch;
     if (!Squared) {
         branch.assign(n * c, 0);
-        for (std::size_t i = 0; i < n; ++i)
+        const double* sp = s.data();
+        for (std::size_t i = 0; i < n; ++i) {
+            const double* row = sp + i * c;
+            const double sy = row[labels[i]];
             for (std::size_t j = 0; j < c; ++j)
-                branch[i * c + j] = j != labels[i] && s(i, j) - s(i, labels[i]) + delta > 0.0;
+                branch[i * c + j] = j != labels[i] && row[j] - sy + delta > 0.0;
+        }
     }
     return scores.tape().record(
         op, std::move(value), {scores},

@@ -288,6 +288,23 @@ TEST_CASE("max, sum and mean along an axis match hand values, with and without k
     CHECK(all_close(mean(x, 0, true).value(), Tensor{{2.5, 1.0, 4.5}}));
 }
 
+TEST_CASE("matmul (BLAS dgemm) agrees with a naive triple loop", "[ops][linalg]") {
+    std::mt19937_64 rng(11);
+    const Tensor A = draw({7, 5}, Domain::Any, rng);
+    const Tensor B = draw({5, 3}, Domain::Any, rng);
+    Tape tape;
+    const Tensor C = matmul(tape.constant(A), tape.constant(B)).value();
+    REQUIRE(C.shape() == Shape{7, 3});
+    for (std::size_t i = 0; i < 7; ++i)
+        for (std::size_t j = 0; j < 3; ++j) {
+            double c = 0.0;
+            for (std::size_t k = 0; k < 5; ++k) c += A(i, k) * B(k, j);
+            CHECK(C(i, j) == Approx(c).epsilon(1e-14));
+        }
+    CHECK(matmul(tape.constant(gradlab::zeros({2, 0})), tape.constant(gradlab::zeros({0, 3}))).value() ==
+          gradlab::zeros({2, 3}));
+}
+
 TEST_CASE("gather picks s[i, y_i] per row; one_hot is its indicator matrix", "[ops][labels]") {
     Tape tape;
     Var s = tape.variable(Tensor{{1.0, 2.0, 3.0}, {4.0, 5.0, 6.0}});

@@ -1,17 +1,188 @@
-// The tour of gradlab: for now, the first idea of the optimization notes -- the gradient of a
-// function, estimated numerically by centered differences -- on f(x) = sum(x * x), whose exact
-// gradient 2x we know. The examples issue grows this into the full tour on real data.
+// The tour: the optimization notes' story, run in order on real data with small sizes, ending in
+// one table that puts the numbers side by side.
+#include <filesystem>
+#include <fstream>
+
 #include <fmt/format.h>
-#include <xtensor/xmath.hpp>
+#include <fmt/ostream.h>
 
-#include <gradlab/autodiff/gradcheck.hpp>
+#include "common.hpp"
+#include "support/plot.hpp"
 
-int main() {
-    gradlab::Tensor x = {{1.0, -2.0, 0.5}, {3.0, 0.0, -0.25}};
-    auto f = [](const gradlab::Tensor& t) { return xt::sum(t * t)(); };
-    const gradlab::Tensor numerical = gradlab::numerical_gradient(f, x);
-    const gradlab::Tensor exact = 2.0 * x;
-    fmt::print("f(x) = sum(x*x) at\n{}\n\nnumerical gradient (h = 1e-5):\n{}\n\n", x, numerical);
-    fmt::print("max |numerical - 2x| = {:.3e}\n", xt::amax(xt::abs(numerical - exact))());
-    return 0;
+namespace gradlab::examples {
+namespace {
+
+std::string format_seconds(double s) { return s < 1.0 ? fmt::format("{:.0f} ms", 1e3 * s) : fmt::format("{:.1f} s", s); }
+
+std::string summary_table(const TourOptions& o, const TourResult& r) {
+    std::string t = "== Summary ==\n";
+    t += fmt::format("data: {}, {} training examples for the strategies\n\n", to_string(o.data.source),
+                     o.data.n_train);
+    t += fmt::format("{:<34} {:>6} {:>10} {:>10} {:>10} {:>9}\n", "how W was found", "evals", "best loss",
+                     "train acc", "test acc", "time");
+    for (const StrategyResult& s : r.strategies)
+        t += fmt::format("{:<34} {:>6} {:>10.4f} {:>10} {:>10} {:>9}\n", s.strategy, s.evaluations, s.best_loss,
+                         percent(s.train_accuracy), percent(s.test_accuracy), format_seconds(s.seconds));
+    t += fmt::format("{:<34} {:>6} {:>10.4f} {:>10} {:>10} {:>9}\n",
+                     fmt::format("minibatch training ({} epochs)", r.train.train_loss.size()), "-",
+                     r.train.train_loss.empty() ? 0.0 : r.train.train_loss.back(),
+                     percent(r.train.train_accuracy), percent(r.train.test_accuracy),
+                     format_seconds(r.train.seconds));
+    t += "  (strategies: SVM loss, raw pixels, bias trick; training: softmax on scaled, mean-subtracted "
+         "pixels, all of the training split)\n\n";
+
+    t += fmt::format("{:<34} {:>12} {:>12} {:>12}\n", "gradient check (max rel. error)", "full", "sparse",
+                     "directional");
+    for (std::size_t i = 0; i + 2 < r.checks.checks.size(); i += 3)
+        t += fmt::format("{:<34} {:>12.2e} {:>12.2e} {:>12.2e}\n", r.checks.checks[i].loss,
+                         r.checks.checks[i].max_relative_error, r.checks.checks[i + 1].max_relative_error,
+                         r.checks.checks[i + 2].max_relative_error);
+    for (const CustomLossRoute& c : r.custom_loss.routes)
+        t += fmt::format("{:<34} {:>12.2e}\n", "your smooth SVM (" + c.route + ")", c.max_relative_error);
+    t += fmt::format("{:<34} {:>12}  ({} kink crossing(s) accepted as subgradients)\n", "SVM at a kink",
+                     r.checks.kink_demo.passed ? "passed" : "FAILED", r.checks.kink_demo.kinks);
+    t += fmt::format("all gradient checks passed: {}\n\n", r.checks.all_passed && r.custom_loss.all_passed ? "yes" : "NO");
+
+    t += fmt::format("one gradient of {} weights: numerical {} ({} loss evaluations), analytic {} "
+                     "({:.0f}x faster)\n",
+                     r.numerical.parameters, format_seconds(r.numerical.numerical_seconds),
+                     r.numerical.numerical_evaluations, format_seconds(r.numerical.analytic_seconds),
+                     r.numerical.numerical_seconds / std::max(r.numerical.analytic_seconds, 1e-12));
+    t += fmt::format("step-size sweep: loss {:.4f} -> best {:.4f} at step {:.0e}\n\n", r.numerical.loss0,
+                     r.numerical.best_loss, r.numerical.best_step_size);
+    t += "time per step:";
+    for (const TourTiming& s : r.timings) t += fmt::format(" {} {} |", s.step, format_seconds(s.seconds));
+    t += fmt::format(" total {}\n", format_seconds(r.seconds));
+    if (!r.files.empty()) t += fmt::format("files: {}\n", fmt::join(r.files, ", "));
+    return t;
 }
+
+// Plots, if gnuplot is there: the strategies' best loss per evaluation, and the step-size sweep.
+void draw_plots(const TourResult& r, const std::filesystem::path& dir, std::vector<std::string>& files,
+                std::ostream& out) {
+    if (!plot::gnuplot_available()) {
+        fmt::print(out, "gnuplot not found: no plots\n");
+        return;
+    }
+    plot::LinePlot strategies{"The three strategies on the same loss", "loss evaluations", "best SVM loss so far",
+                              false, false, {}};
+    for (const StrategyResult& s : r.strategies) {
+        plot::Series series{s.strategy, {}, s.best_so_far};
+        for (std::size_t i = 0; i < s.best_so_far.size(); ++i) series.x.push_back(static_cast<double>(i + 1));
+        strategies.series.push_back(std::move(series));
+    }
+    plot::LinePlot sweep{"One step along the numerical gradient", "step size", "loss after the step", true, true,
+                         {{"loss", r.numerical.step_sizes, r.numerical.losses}}};
+    for (const auto& [plot_, name] : {std::pair{&strategies, "strategies.png"}, std::pair{&sweep, "step_size_sweep.png"}}) {
+        const std::string path = (dir / name).string();
+        try {
+            plot::draw(*plot_, path);
+            files.push_back(path);
+        } catch (const Error& e) {
+            fmt::print(out, "could not draw {}: {}\n", path, e.what());
+        }
+    }
+}
+
+}  // namespace
+
+TourOptions smoke_tour_options(TourOptions base) {
+    base.data.n_train = 300;
+    base.data.n_test = 200;
+    base.tries = 40;
+    base.epochs = 2;
+    base.smoke = true;
+    return base;
+}
+
+TourResult run_tour(const TourOptions& o) {
+    std::ostream& out = output(o.out);
+    const Stopwatch total;
+    TourResult r;
+    std::filesystem::create_directories(o.out_dir);
+    const std::filesystem::path dir(o.out_dir);
+    fmt::print(out, "gradlab tour: the optimization notes, run{}. Files go to {}\n\n",
+               o.smoke ? " at smoke size" : "", o.out_dir);
+    auto timed = [&](const char* step, auto&& run) {
+        const Stopwatch clock;
+        run();
+        r.timings.push_back({step, clock.seconds()});
+    };
+
+    timed("random search", [&] {
+        RandomSearchOptions rs;
+        rs.data = o.data;
+        rs.tries = o.tries;
+        rs.seed = o.seed;
+        rs.out = &out;
+        r.strategies.push_back(run_random_search(rs));
+    });
+    timed("random local search", [&] {
+        RandomLocalSearchOptions ls;
+        ls.data = o.data;
+        ls.tries = o.tries;
+        ls.seed = o.seed;
+        ls.out = &out;
+        r.strategies.push_back(run_random_local_search(ls));
+    });
+    timed("numerical gradient", [&] {
+        NumericalGradientOptions ng;
+        ng.data = o.data;
+        ng.data.n_train = o.smoke ? 20 : 100;
+        ng.data.n_test = 1;
+        ng.seed = o.seed;
+        ng.out = &out;
+        r.numerical = run_numerical_gradient(ng);
+    });
+    timed("gradient descent", [&] {
+        GradientDescentOptions gd;
+        gd.data = o.data;
+        gd.steps = o.tries > 0 ? o.tries - 1 : 0;
+        gd.step_size = o.gd_step_size > 0.0 ? o.gd_step_size : r.numerical.best_step_size;
+        gd.seed = o.seed;
+        gd.out = &out;
+        fmt::print(out, "(step size {:g}{})\n", gd.step_size,
+                   o.gd_step_size > 0.0 ? "" : ", the best one of the sweep above");
+        r.strategies.push_back(run_gradient_descent(gd));
+    });
+    timed("gradient checks", [&] {
+        GradientCheckOptions gc;
+        gc.seed = o.seed + 2;
+        gc.out = &out;
+        r.checks = run_gradient_check(gc);
+    });
+    timed("your own loss", [&] {
+        CustomLossOptions cl;
+        cl.out = &out;
+        r.custom_loss = run_custom_loss(cl);
+    });
+    timed("tape graph", [&] {
+        TapeGraphOptions tg;
+        tg.out_dir = o.out_dir;
+        tg.out = &out;
+        r.tape_graph = run_tape_graph(tg);
+        r.files.push_back(r.tape_graph.dot_path);
+        if (!r.tape_graph.png_path.empty()) r.files.push_back(r.tape_graph.png_path);
+    });
+    timed("training", [&] {
+        TrainOptions tr;
+        tr.data = o.data;
+        tr.data.n_train = o.smoke ? o.data.n_train : 0;  // the whole training split
+        tr.data.n_test = o.data.n_test;
+        tr.validation = o.smoke ? std::max<std::size_t>(1, o.data.n_train / 5) : 5000;
+        tr.epochs = o.epochs;
+        tr.seed = o.seed;
+        tr.csv = (dir / "train_history.csv").string();
+        tr.out = &out;
+        r.train = run_train(tr);
+        r.files.push_back(tr.csv);
+    });
+    draw_plots(r, dir, r.files, out);
+
+    r.seconds = total.seconds();
+    r.summary = summary_table(o, r);
+    fmt::print(out, "\n{}", r.summary);
+    return r;
+}
+
+}  // namespace gradlab::examples

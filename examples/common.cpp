@@ -1,0 +1,140 @@
+// Shared helpers of the experiments: data loading, the strategies' SVM problem, output.
+#include "common.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+
+#include <fmt/format.h>
+#include <fmt/ostream.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <xtensor-blas/xlinalg.hpp>
+
+#include <gradlab/autodiff/ops.hpp>
+#include <gradlab/autodiff/tape.hpp>
+#include <gradlab/losses/scores.hpp>
+#include <gradlab/losses/svm.hpp>
+
+extern char** environ;
+
+namespace gradlab::examples {
+
+std::ostream& output(std::ostream* out) { return out != nullptr ? *out : std::cout; }
+
+std::string to_string(DataSource source) {
+    switch (source) {
+        case DataSource::FashionMnist: return "fashion-mnist";
+        case DataSource::Cifar10: return "cifar-10";
+        case DataSource::Blobs: return "blobs";
+    }
+    return "?";
+}
+
+DataSource parse_data_source(const std::string& name) {
+    for (DataSource s : {DataSource::FashionMnist, DataSource::Cifar10, DataSource::Blobs})
+        if (to_string(s) == name) return s;
+    throw ValueError(fmt::format("data source: unknown '{}', expected fashion-mnist, cifar-10 or blobs",
+                                 name));
+}
+
+TrainTest load_data(const DataOptions& o, std::ostream& out) {
+    const auto limit = [](std::size_t n) { return n == 0 ? std::nullopt : std::optional<std::size_t>(n); };
+    TrainTest d;
+    switch (o.source) {
+        case DataSource::FashionMnist:
+            d.train = data::load_fashion_mnist(data::Split::train, limit(o.n_train), o.dir);
+            d.test = data::load_fashion_mnist(data::Split::test, limit(o.n_test), o.dir);
+            break;
+        case DataSource::Cifar10:
+            if (o.dir.empty())
+                throw ValueError("cifar-10: give the directory holding data_batch_1.bin ... test_batch.bin");
+            d.train = data::load_cifar10(o.dir, data::Split::train, limit(o.n_train));
+            d.test = data::load_cifar10(o.dir, data::Split::test, limit(o.n_test));
+            break;
+        case DataSource::Blobs: {
+            // 10 blobs in a box, wide enough to overlap a little: a linear classifier can do well
+            // but not perfectly, so the strategies' accuracies differ visibly.
+            const std::size_t n_train = o.n_train == 0 ? 5000 : o.n_train;
+            const std::size_t n_test = o.n_test == 0 ? 1000 : o.n_test;
+            const std::size_t classes = 10;
+            const std::size_t per_class = (n_train + n_test + classes - 1) / classes;
+            const data::Dataset all =
+                data::make_blobs(classes, o.blobs_dims, per_class, o.blobs_stddev, o.blobs_seed);
+            const data::TrainValidation split =
+                data::train_validation_split(all, all.size() - n_train, o.blobs_seed + 1);
+            d.train = split.train;
+            d.test = split.validation.subset(0, n_test);
+            break;
+        }
+    }
+    fmt::print(out, "data: {}, {} training and {} test examples of {} features, {} classes\n",
+               to_string(o.source), d.train.size(), d.test.size(), d.train.dims(), d.train.num_classes);
+    return d;
+}
+
+SvmProblem::SvmProblem(const data::Dataset& train, const data::Dataset& test)
+    : x_train_(train.x), x_test_(test.x), y_train_(train.y), y_test_(test.y),
+      classes_(train.num_classes) {
+    data::append_bias_column(x_train_);
+    data::append_bias_column(x_test_);
+}
+
+Shape SvmProblem::weight_shape() const { return {x_train_.shape()[1], classes_}; }
+
+double SvmProblem::loss(const Tensor& w) const {
+    const Tensor scores = xt::linalg::dot(x_train_, w);
+    return losses::svm_value(scores, y_train_);
+}
+
+double SvmProblem::loss_and_gradient(const Tensor& w, Tensor& grad) const {
+    Tape tape;
+    const Var wv = tape.variable(w, "W");
+    const Var loss = losses::svm(losses::linear(tape.constant(x_train_, "X"), wv), y_train_);
+    tape.backward(loss);
+    grad = wv.grad();
+    return loss.value()();
+}
+
+double SvmProblem::train_accuracy(const Tensor& w) const {
+    const Tensor scores = xt::linalg::dot(x_train_, w);
+    return losses::accuracy(scores, y_train_);
+}
+
+double SvmProblem::test_accuracy(const Tensor& w) const {
+    const Tensor scores = xt::linalg::dot(x_test_, w);
+    return losses::accuracy(scores, y_test_);
+}
+
+std::string percent(double fraction) { return fmt::format("{:.1f} %", 100.0 * fraction); }
+
+bool program_on_path(const std::string& program) {
+    const char* path = std::getenv("PATH");
+    if (path == nullptr) return false;
+    std::string dirs = path;
+    std::size_t start = 0;
+    while (start <= dirs.size()) {
+        const std::size_t end = std::min(dirs.find(':', start), dirs.size());
+        const std::filesystem::path candidate =
+            std::filesystem::path(end > start ? dirs.substr(start, end - start) : ".") / program;
+        if (::access(candidate.c_str(), X_OK) == 0 && !std::filesystem::is_directory(candidate)) return true;
+        start = end + 1;
+    }
+    return false;
+}
+
+int run_program(const std::vector<std::string>& argv) {
+    if (argv.empty()) return -1;
+    std::vector<char*> args;
+    for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    pid_t pid = 0;
+    if (::posix_spawnp(&pid, args[0], nullptr, nullptr, args.data(), environ) != 0) return -1;
+    int status = 0;
+    if (::waitpid(pid, &status, 0) != pid || !WIFEXITED(status)) return -1;
+    return WEXITSTATUS(status);
+}
+
+}  // namespace gradlab::examples

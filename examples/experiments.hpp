@@ -1,0 +1,329 @@
+/// \file experiments.hpp
+/// \brief The notes' experiments as functions: one options struct in, one result struct out.
+///
+/// Each experiment lives in its own file (examples/<name>.cpp) and tells its story on the stream
+/// given in its options; the result holds the numbers the story ends with, so the tests can
+/// assert them and the tour can put them side by side. The programs (random_search, train, ...)
+/// are tiny main()s that parse flags into the options and call the function.
+///
+/// This header includes no xtensor, so the programs compile quickly. Defaults are small; the
+/// programs' flags make them bigger.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace gradlab::examples {
+
+// ---------------------------------------------------------------------------------------------
+// Data
+// ---------------------------------------------------------------------------------------------
+
+/// Where an experiment's examples come from.
+enum class DataSource {
+    FashionMnist,  ///< Debian's dataset-fashion-mnist (28x28 grey images, 10 classes)
+    Cifar10,       ///< CIFAR-10's binary files, for the notes' own numbers (needs `dir`)
+    Blobs,         ///< Gaussian blobs: synthetic, instant, no files (tests and smoke runs)
+};
+
+/// "fashion-mnist", "cifar-10" or "blobs".
+std::string to_string(DataSource source);
+
+/// Parses the names to_string() gives; throws gradlab::ValueError for anything else.
+DataSource parse_data_source(const std::string& name);
+
+/// Which examples to load. Features are raw (pixels 0..255, as the notes' strategies use them);
+/// each experiment states the preprocessing it applies on top.
+struct DataOptions {
+    DataSource source = DataSource::FashionMnist;
+    std::string dir;             ///< dataset directory; empty: the loader's default
+    std::size_t n_train = 5000;  ///< training examples (the first ones); 0 = the whole split
+    std::size_t n_test = 10000;  ///< test examples; 0 = the whole split
+    /// Blobs only: the generator's seed, the dimension and the spread of each blob.
+    std::uint64_t blobs_seed = 7;
+    std::size_t blobs_dims = 20;
+    double blobs_stddev = 3.0;
+};
+
+// ---------------------------------------------------------------------------------------------
+// The three strategies (strategies.cpp)
+// ---------------------------------------------------------------------------------------------
+
+/// What one strategy reached. Accuracies are fractions in [0, 1].
+struct StrategyResult {
+    std::string strategy;             ///< "random search", "random local search", "gradient descent"
+    double initial_loss = 0.0;        ///< the first loss evaluated
+    double best_loss = 0.0;           ///< the lowest training loss reached
+    double train_accuracy = 0.0;      ///< accuracy of the best W on the training examples
+    double test_accuracy = 0.0;       ///< accuracy of the best W on the test examples
+    std::size_t evaluations = 0;      ///< loss evaluations used (a gradient counts as one)
+    std::size_t accepted = 0;         ///< candidates that improved the best
+    double seconds = 0.0;             ///< wall time of the search itself
+    std::vector<double> best_so_far;  ///< running best loss, one entry per evaluation
+};
+
+/// Strategy 1, random search: W = scale * randn, `tries` times, keep the best.
+struct RandomSearchOptions {
+    DataOptions data;
+    std::size_t tries = 1000;     ///< guesses (loss evaluations), as in the notes
+    double scale = 1e-4;          ///< W = scale * randn, as in the notes
+    std::uint64_t seed = 1;       ///< seeds the guesses
+    std::size_t print_first = 10; ///< "attempt k" lines printed in full before thinning out
+    std::size_t print_every = 100;///< then one line every this many attempts
+    std::ostream* out = nullptr;  ///< the story; nullptr = std::cout
+};
+
+/// Runs strategy 1 with the multiclass SVM loss on the raw pixels with the bias trick, printing
+/// "attempt k: loss L, best B" lines like the notes, and the test accuracy of the best W.
+StrategyResult run_random_search(const RandomSearchOptions& options);
+
+/// Strategy 2, random local search: from W0 = init_scale * randn, try W + step * randn and keep it
+/// only if the loss went down.
+struct RandomLocalSearchOptions {
+    DataOptions data;
+    std::size_t tries = 1000;     ///< proposals (the notes: the same 1000 evaluations)
+    double init_scale = 1e-3;     ///< W0 = init_scale * randn (the notes' starting point)
+    double step_size = 1e-4;      ///< perturbation scale (the notes: 0.0001)
+    std::uint64_t seed = 1;
+    std::size_t print_first = 10;
+    std::size_t print_every = 100;
+    std::ostream* out = nullptr;
+};
+
+/// Runs strategy 2 on the same loss and data as run_random_search().
+StrategyResult run_random_local_search(const RandomLocalSearchOptions& options);
+
+/// Strategy 3, following the gradient: full-batch gradient descent from the same W0 as strategy 2.
+struct GradientDescentOptions {
+    DataOptions data;
+    std::size_t steps = 999;      ///< steps + 1 evaluations: the same budget as the other two
+    double init_scale = 1e-3;
+    /// On raw pixels (0..255) the SVM gradient is large; the notes' sweep also found ~1e-6 best.
+    double step_size = 1e-6;
+    std::uint64_t seed = 1;
+    std::size_t print_every = 100;
+    std::ostream* out = nullptr;
+};
+
+/// Runs strategy 3 (analytic gradient from the tape, the fused SVM loss) on the same loss and data.
+StrategyResult run_gradient_descent(const GradientDescentOptions& options);
+
+// ---------------------------------------------------------------------------------------------
+// Numerical versus analytic gradient (numerical_gradient.cpp)
+// ---------------------------------------------------------------------------------------------
+
+/// Options of run_numerical_gradient().
+struct NumericalGradientOptions {
+    DataOptions data{DataSource::FashionMnist, {}, 100, 1};  ///< the small batch (n_train rows)
+    double init_scale = 1e-4;     ///< W = init_scale * randn
+    std::uint64_t seed = 1;
+    double h = 1e-5;              ///< the centered differences' step
+    std::size_t timing_repeats = 20; ///< analytic gradients timed (their mean is reported)
+    std::ostream* out = nullptr;
+};
+
+/// What run_numerical_gradient() measured.
+struct NumericalGradientResult {
+    double loss0 = 0.0;                  ///< L(W) before any step
+    std::vector<double> step_sizes;      ///< the sweep's step sizes, 1e-10 ... 1e-1
+    std::vector<double> losses;          ///< L(W - step * numerical gradient) for each
+    double best_step_size = 0.0;         ///< the step size with the lowest loss
+    double best_loss = 0.0;              ///< that loss
+    std::size_t parameters = 0;          ///< elements of W
+    std::size_t numerical_evaluations = 0; ///< loss evaluations one numerical gradient took
+    double numerical_seconds = 0.0;      ///< wall time of one numerical gradient
+    double analytic_seconds = 0.0;       ///< mean wall time of one analytic gradient (tape)
+    double max_relative_error = 0.0;     ///< numerical versus analytic, over all elements
+};
+
+/// The notes' step-size experiment along the numerical gradient of the SVM loss on a small batch,
+/// printed as the notes' table; then one numerical and `timing_repeats` analytic gradients timed
+/// with std::chrono, and how far apart the two gradients are.
+NumericalGradientResult run_numerical_gradient(const NumericalGradientOptions& options);
+
+// ---------------------------------------------------------------------------------------------
+// Gradient checks (gradient_check.cpp)
+// ---------------------------------------------------------------------------------------------
+
+/// Options of run_gradient_check(). The problems are synthetic and small, so that the full checks
+/// (2 evaluations per parameter) stay instant.
+struct GradientCheckOptions {
+    std::size_t n = 8;        ///< examples
+    std::size_t dims = 6;     ///< features
+    std::size_t classes = 4;  ///< classes
+    std::size_t hidden = 5;   ///< hidden units of the two-layer net
+    std::size_t samples = 12; ///< coordinates probed by the sparse checks
+    double reg = 1e-2;        ///< L2 strength added to every loss (alpha in L + alpha sum W^2)
+    std::uint64_t seed = 3;
+    bool verbose = false;     ///< print every report in full (else the kink demo's and a summary line each)
+    std::ostream* out = nullptr;
+};
+
+/// One check of one loss in one mode.
+struct CheckSummary {
+    std::string loss;                ///< "softmax (fused)", "two-layer net", ...
+    std::string mode;                ///< "full", "sparse", "directional"
+    bool smooth = true;              ///< false for losses with kinks (SVM, relu)
+    double max_relative_error = 0.0; ///< GradientReport::max_rel_error()
+    std::size_t checked = 0;         ///< elements probed
+    std::size_t evaluations = 0;     ///< loss evaluations
+    std::size_t kinks = 0;           ///< probed elements that crossed a kink
+    bool passed = false;
+};
+
+/// What run_gradient_check() found.
+struct GradientCheckResult {
+    std::vector<CheckSummary> checks;  ///< every loss in every mode
+    CheckSummary kink_demo;            ///< the SVM at a point one margin sits within h of its kink
+    std::string kink_reason;           ///< the report's explanation of that crossing
+    double max_smooth_error = 0.0;     ///< largest error over the smooth losses' checks
+    bool all_passed = false;           ///< every check, the kink demo included, passed
+};
+
+/// Checks the tape's gradients of the SVM and softmax losses (composed and fused) and the
+/// two-layer net, each with the full, sparse and directional modes, then shows a kink crossing.
+GradientCheckResult run_gradient_check(const GradientCheckOptions& options);
+
+// ---------------------------------------------------------------------------------------------
+// Training (train.cpp)
+// ---------------------------------------------------------------------------------------------
+
+/// Options of run_train(). The defaults are the measured recipe for >= 83 % test accuracy with a
+/// linear softmax classifier on all of Fashion-MNIST.
+struct TrainOptions {
+    DataOptions data{DataSource::FashionMnist, {}, 0, 0};  ///< 0 = all 60000 / 10000
+    std::size_t validation = 5000;  ///< held out from the training split for per-epoch accuracy
+    std::string loss = "softmax";   ///< "softmax" or "svm"
+    std::string optimizer = "adam"; ///< "sgd", "momentum" or "adam"
+    double lr = 1e-3;               ///< learning rate
+    double reg = 1e-5;              ///< L2 strength alpha (L = data loss + alpha sum W^2)
+    std::size_t epochs = 10;
+    std::size_t batch_size = 128;
+    std::uint64_t seed = 0;         ///< initial W and minibatch order
+    bool progress_bar = false;      ///< live bar on a terminal (else one line per epoch)
+    std::string csv;                ///< if set, the loss / accuracy history as CSV
+    std::ostream* out = nullptr;
+};
+
+/// What run_train() reached.
+struct TrainResult {
+    std::vector<double> train_loss;   ///< mean training loss per epoch
+    std::vector<double> val_accuracy; ///< validation accuracy per epoch
+    std::size_t best_epoch = 0;       ///< the epoch whose W was kept
+    double train_accuracy = 0.0;      ///< of the kept W on the training examples
+    double test_accuracy = 0.0;       ///< of the kept W on the test split
+    std::size_t n_train = 0;          ///< examples trained on
+    double seconds = 0.0;             ///< wall time of training
+};
+
+/// Minibatch training of a linear classifier: pixels scaled to [0, 1], the training mean
+/// subtracted from every split, the bias as its own parameter; per-epoch validation accuracy,
+/// keep-best, then the test accuracy.
+TrainResult run_train(const TrainOptions& options);
+
+// ---------------------------------------------------------------------------------------------
+// Write your own loss (custom_loss.cpp)
+// ---------------------------------------------------------------------------------------------
+
+/// Options of run_custom_loss().
+struct CustomLossOptions {
+    std::ostream* out = nullptr;
+};
+
+/// One route to the user's loss.
+struct CustomLossRoute {
+    std::string route;               ///< "composed" or "custom op"
+    double loss = 0.0;               ///< its value at the check point
+    double max_relative_error = 0.0; ///< the checker's verdict on its gradient
+    bool passed = false;
+};
+
+/// What run_custom_loss() found: both routes, checked.
+struct CustomLossResult {
+    std::vector<CustomLossRoute> routes;
+    bool all_passed = false;
+};
+
+/// A "smooth SVM" written by a user twice (composed from tape ops, and as a custom op with a
+/// hand-derived gradient), each gradient-checked.
+CustomLossResult run_custom_loss(const CustomLossOptions& options);
+
+// ---------------------------------------------------------------------------------------------
+// The tape, drawn (tape_graph.cpp)
+// ---------------------------------------------------------------------------------------------
+
+/// Options of run_tape_graph().
+struct TapeGraphOptions {
+    std::size_t n = 3;           ///< examples in the tiny batch
+    std::size_t dims = 4;        ///< features
+    std::size_t classes = 3;     ///< classes
+    double reg = 0.1;            ///< L2 strength, so the graph shows the full loss
+    std::uint64_t seed = 5;
+    std::string out_dir = "tape-graph-output"; ///< where tape_graph.dot (and .png) go
+    bool render = true;          ///< run Graphviz's `dot -Tpng` when it is installed
+    std::ostream* out = nullptr;
+};
+
+/// What run_tape_graph() wrote.
+struct TapeGraphResult {
+    double loss = 0.0;           ///< the full loss's value
+    std::size_t nodes = 0;       ///< nodes on the tape
+    std::string table;           ///< the printed tape table
+    std::string dot_path;        ///< the DOT file written
+    std::string png_path;        ///< the PNG rendered, or "" if `dot` was missing or not asked
+};
+
+/// Builds the SVM loss (composed, plus L2) on a tiny batch, backpropagates, prints the tape as a
+/// table and writes its Graphviz drawing.
+TapeGraphResult run_tape_graph(const TapeGraphOptions& options);
+
+// ---------------------------------------------------------------------------------------------
+// The tour (tour.cpp)
+// ---------------------------------------------------------------------------------------------
+
+/// Options of run_tour().
+struct TourOptions {
+    DataOptions data;             ///< the strategies' data; the other steps derive theirs from it
+    std::size_t tries = 1000;     ///< evaluations per strategy
+    std::size_t epochs = 5;       ///< the training step's epochs (on all of the training split)
+    /// Strategy 3's step size; 0 = the best one of the step-size sweep that runs just before it.
+    double gd_step_size = 0.0;
+    bool smoke = false;           ///< seconds-long sizes everywhere (tests, CI)
+    std::string out_dir = "tour-output"; ///< files the tour writes (tape graph, plots, CSV)
+    std::uint64_t seed = 1;
+    std::ostream* out = nullptr;
+};
+
+/// One timed step of the tour.
+struct TourTiming {
+    std::string step;
+    double seconds = 0.0;
+};
+
+/// The numbers the tour's summary shows.
+struct TourResult {
+    std::vector<StrategyResult> strategies;  ///< random search, random local search, gradient descent
+    TrainResult train;                       ///< minibatch training on the whole training split
+    NumericalGradientResult numerical;
+    GradientCheckResult checks;
+    CustomLossResult custom_loss;
+    TapeGraphResult tape_graph;
+    std::vector<TourTiming> timings;         ///< wall time of each step
+    std::vector<std::string> files;          ///< files written under out_dir
+    std::string summary;                     ///< the final summary table, as printed
+    double seconds = 0.0;                    ///< wall time of the whole tour
+};
+
+/// Runs the story in order -- strategies 1 to 3, numerical versus analytic gradient, gradient
+/// checks, your own loss, the tape drawn, minibatch training -- and prints a summary table.
+TourResult run_tour(const TourOptions& options);
+
+/// `base` shrunk to a seconds-long run (300 training and 200 test examples, 40 evaluations per
+/// strategy, 2 epochs); the data source stays as given (`tour --smoke` picks blobs unless --data
+/// says otherwise).
+TourOptions smoke_tour_options(TourOptions base = {});
+
+}  // namespace gradlab::examples

@@ -1,0 +1,50 @@
+// Shared by the examples' tests: hermetic data options, temporary directories, and whether the
+// real Fashion-MNIST files are installed (the real-data smoke tests skip themselves if not).
+#pragma once
+
+#include <filesystem>
+#include <random>
+#include <string>
+
+#include <gradlab/examples/experiments.hpp>
+#include <gradlab/examples/support/datasets.hpp>
+
+namespace examples_testing {
+
+/// Synthetic blobs: instant and the same everywhere.
+inline gradlab::examples::DataOptions blobs(std::size_t n_train = 300, std::size_t n_test = 200) {
+    gradlab::examples::DataOptions d;
+    d.source = gradlab::examples::DataSource::Blobs;
+    d.n_train = n_train;
+    d.n_test = n_test;
+    return d;
+}
+
+/// True if the Fashion-MNIST files the loader reads by default are there.
+inline bool have_fashion_mnist() {
+    return std::filesystem::exists(std::filesystem::path(gradlab::data::fashion_mnist_dir()) /
+                                   "train-images-idx3-ubyte.gz");
+}
+
+/// A fresh empty directory under the system's temporary directory, removed on destruction.
+class TempDir {
+public:
+    explicit TempDir(const std::string& tag) {
+        std::random_device rd;
+        path_ = std::filesystem::temp_directory_path() /
+                ("gradlab-" + tag + "-" + std::to_string(rd()) + std::to_string(rd()));
+        std::filesystem::create_directories(path_);
+    }
+    ~TempDir() {
+        std::error_code ec;
+        std::filesystem::remove_all(path_, ec);
+    }
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    const std::filesystem::path& path() const { return path_; }
+
+private:
+    std::filesystem::path path_;
+};
+
+}  // namespace examples_testing

@@ -1,0 +1,54 @@
+// The gradient_check example: every loss passes in every mode, the smooth ones below 1e-7, and
+// the kink demo is recognized as a kink.
+#include <catch2/catch.hpp>
+
+#include <set>
+#include <sstream>
+
+#include "example_testing.hpp"
+
+using namespace gradlab::examples;
+using Catch::Contains;
+
+TEST_CASE("SVM, softmax (composed and fused) and the two-layer net pass the full, sparse and directional checks") {
+    std::ostringstream out;
+    GradientCheckOptions o;
+    o.out = &out;
+    const GradientCheckResult r = run_gradient_check(o);
+    REQUIRE(r.checks.size() == 5 * 3);
+    std::set<std::string> modes;
+    for (const CheckSummary& c : r.checks) {
+        INFO(c.loss << " / " << c.mode);
+        CHECK(c.passed);
+        CHECK(c.evaluations > 0);
+        if (c.mode != "directional") CHECK(c.checked > 0);  // directional probes a direction, not coordinates
+        modes.insert(c.mode);
+        if (c.smooth) CHECK(c.max_relative_error < 1e-7);
+    }
+    CHECK(modes == std::set<std::string>{"full", "sparse", "directional"});
+    CHECK(r.max_smooth_error < 1e-7);
+    CHECK(r.all_passed);
+}
+
+TEST_CASE("a full check probes every coordinate, sparse probes `samples`, directional costs a couple of evaluations") {
+    GradientCheckOptions o;
+    std::ostringstream out;
+    o.out = &out;
+    const GradientCheckResult r = run_gradient_check(o);
+    const std::size_t linear_params = o.dims * o.classes + o.classes;
+    CHECK(r.checks[0].checked == linear_params);
+    CHECK(r.checks[0].evaluations >= 2 * linear_params);
+    CHECK(r.checks[1].checked == o.samples);
+    CHECK(r.checks[2].evaluations < r.checks[0].evaluations / 5);
+}
+
+TEST_CASE("a margin within h of the hinge is reported as a kink crossing, accepted as a subgradient") {
+    std::ostringstream out;
+    GradientCheckOptions o;
+    o.out = &out;
+    const GradientCheckResult r = run_gradient_check(o);
+    CHECK(r.kink_demo.kinks >= 1);
+    CHECK(r.kink_demo.passed);
+    CHECK_THAT(r.kink_reason, Contains("kink"));
+    CHECK_THAT(out.str(), Contains("A kink crossing"));
+}

@@ -1,0 +1,44 @@
+// The tour at smoke size runs end to end and prints its summary.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <sstream>
+
+#include "example_testing.hpp"
+
+using namespace gradlab::examples;
+using Catch::Contains;
+
+TEST_CASE("the smoke tour runs every step in order and ends with the summary table") {
+    examples_testing::TempDir dir("tour");
+    std::ostringstream out;
+    TourOptions base;
+    base.data.source = DataSource::Blobs;
+    base.out_dir = (dir.path() / "out").string();
+    base.out = &out;
+    const TourOptions o = smoke_tour_options(base);
+    CHECK(o.smoke);
+    CHECK(o.data.source == DataSource::Blobs);
+    const TourResult r = run_tour(o);
+
+    REQUIRE(r.strategies.size() == 3);
+    CHECK(r.strategies[0].strategy == "random search");
+    CHECK(r.strategies[1].strategy == "random local search");
+    CHECK(r.strategies[2].strategy == "gradient descent");
+    CHECK(r.strategies[1].best_loss < r.strategies[0].best_loss);
+    CHECK(r.strategies[2].best_loss < r.strategies[1].best_loss);
+    CHECK(r.checks.all_passed);
+    CHECK(r.custom_loss.all_passed);
+    CHECK(r.train.test_accuracy > 0.5);
+    CHECK(r.timings.size() == 8);
+    for (const std::string& f : r.files) {
+        INFO(f);
+        CHECK(std::filesystem::exists(f));
+        CHECK(f.rfind(base.out_dir, 0) == 0);  // nothing written outside --out
+    }
+    CHECK_THAT(r.summary, Contains("== Summary =="));
+    CHECK_THAT(r.summary, Contains("random local search"));
+    CHECK_THAT(r.summary, Contains("gradient check"));
+    CHECK_THAT(r.summary, Contains("numerical"));
+    CHECK_THAT(out.str(), Contains(r.summary));
+}

@@ -80,6 +80,7 @@ SvmProblem::SvmProblem(const data::Dataset& train, const data::Dataset& test)
       classes_(train.num_classes) {
     data::append_bias_column(x_train_);
     data::append_bias_column(x_test_);
+    x_train_t_ = xt::transpose(x_train_);
 }
 
 Shape SvmProblem::weight_shape() const { return {x_train_.shape()[1], classes_}; }
@@ -90,11 +91,15 @@ double SvmProblem::loss(const Tensor& w) const {
 }
 
 double SvmProblem::loss_and_gradient(const Tensor& w, Tensor& grad) const {
+    // The tape differentiates the loss with respect to the scores S = XW (the fused SVM op's
+    // hand-derived backward); the last link of the chain, dL/dW = X^T dL/dS, is one product with
+    // the transposed examples computed once. Putting X itself on the tape would copy the whole
+    // training set into a fresh tape at every step -- tens of MB, most of a step's time.
     Tape tape;
-    const Var wv = tape.variable(w, "W");
-    const Var loss = losses::svm(losses::linear(tape.constant(x_train_, "X"), wv), y_train_);
+    const Var scores = tape.variable(xt::linalg::dot(x_train_, w), "S");
+    const Var loss = losses::svm(scores, y_train_);
     tape.backward(loss);
-    grad = wv.grad();
+    grad = xt::linalg::dot(x_train_t_, scores.grad());
     return loss.value()();
 }
 

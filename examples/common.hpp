@@ -55,7 +55,8 @@ public:
     Shape weight_shape() const;
     /// The SVM loss of W on the training examples.
     double loss(const Tensor& w) const;
-    /// The loss and, into `grad`, its gradient dL/dW, from the tape (fused SVM op).
+    /// The loss and, into `grad`, its gradient dL/dW: the tape's dL/dS for the scores S = XW
+    /// (fused SVM op), then \f$ X^T \, dL/dS \f$.
     double loss_and_gradient(const Tensor& w, Tensor& grad) const;
     /// Accuracy of W on the training examples.
     double train_accuracy(const Tensor& w) const;
@@ -66,6 +67,7 @@ public:
 
 private:
     Tensor x_train_, x_test_;
+    Tensor x_train_t_;  // X^T, for dL/dW = X^T dL/dS
     losses::Labels y_train_, y_test_;
     std::size_t classes_;
 };

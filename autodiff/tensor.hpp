@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstddef>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,13 @@ std::string shape_str(const Shape& shape);
 /// A tensor of the given shape filled with zeros (`Tensor t({2, 3})` would be a 1-D tensor
 /// holding the values 2 and 3 -- an xtensor trap; use this instead).
 Tensor zeros(const Shape& shape);
+
+/// A standard-normal tensor of the given shape drawn from `rng`, by the Box--Muller transform on
+/// the generator's raw 64-bit output: \f$ z = \sqrt{-2 \ln u_1} \cos(2 \pi u_2) \f$ (and its sine
+/// twin) for uniforms \f$ u_1 \in (0, 1] \f$, \f$ u_2 \f$. std::mt19937_64's output is fixed by the
+/// C++ standard but std::normal_distribution is not, so this gives the same numbers everywhere.
+/// Every seeded initialization in gradlab (random search, weight init, tests) draws from here.
+Tensor randn(const Shape& shape, std::mt19937_64& rng);
 
 /// Throws ShapeError naming `op` unless `a` and `b` have the same shape.
 void require_same_shape(const char* op, const Shape& a, const Shape& b);

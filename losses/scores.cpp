@@ -59,17 +59,8 @@ Tensor random_normal(const Shape& shape, double stddev, std::uint64_t seed) {
     if (!std::isfinite(stddev) || stddev < 0.0)
         throw ValueError(fmt::format("random_normal: stddev must be finite and >= 0, got {}", stddev));
     std::mt19937_64 rng(seed);
-    // A uniform in (0, 1] from the top 53 bits: never 0, so log() below is finite.
-    auto uniform = [&rng] { return (static_cast<double>(rng() >> 11) + 1.0) * 0x1.0p-53; };
-    constexpr double two_pi = 6.283185307179586476925286766559;
-    Tensor out = zeros(shape);
-    for (std::size_t k = 0; k < out.size(); k += 2) {
-        // Box--Muller: two uniforms -> two independent standard normals.
-        const double r = std::sqrt(-2.0 * std::log(uniform()));
-        const double t = two_pi * uniform();
-        out.flat(k) = stddev * r * std::cos(t);
-        if (k + 1 < out.size()) out.flat(k + 1) = stddev * r * std::sin(t);
-    }
+    Tensor out = randn(shape, rng);
+    out *= stddev;
     return out;
 }
 

@@ -37,20 +37,6 @@ bool record(SearchResult& r, double loss) {
 
 }  // namespace
 
-Tensor randn(const Shape& shape, std::mt19937_64& rng) {
-    Tensor t = zeros(shape);
-    // Box-Muller, two normals per pair of uniforms in (0, 1]; 53 random bits each.
-    auto uniform = [&rng] { return (static_cast<double>(rng() >> 11) + 1.0) * 0x1.0p-53; };
-    const double two_pi = 6.283185307179586476925;
-    for (std::size_t i = 0; i < t.size(); i += 2) {
-        const double r = std::sqrt(-2.0 * std::log(uniform()));
-        const double theta = two_pi * uniform();
-        t.flat(i) = r * std::cos(theta);
-        if (i + 1 < t.size()) t.flat(i + 1) = r * std::sin(theta);
-    }
-    return t;
-}
-
 SearchResult random_search(const LossFn& loss, const Shape& shape, std::size_t tries, std::uint64_t seed,
                            double scale) {
     const char* op = "random_search";

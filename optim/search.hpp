@@ -33,9 +33,9 @@ struct SearchResult {
     std::size_t accepted = 0;         ///< candidates that became the new best
 };
 
-/// Standard-normal tensor of the given shape from `rng` (Box-Muller on the generator's raw
-/// 64-bit output, so the numbers are the same with every standard library).
-Tensor randn(const Shape& shape, std::mt19937_64& rng);
+/// The strategies draw from gradlab::randn (autodiff/tensor.hpp); named here too for callers
+/// that think of it as part of the search.
+using gradlab::randn;
 
 /// Strategy 1, random search: `tries` independent guesses \f$ W = \sigma \cdot \mathrm{randn} \f$,
 /// keeping the one with the lowest loss. Uses `tries` loss evaluations.

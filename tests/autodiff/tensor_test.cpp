@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -32,4 +33,21 @@ TEST_CASE("require_finite reports the first non-finite element", "[tensor][error
     CHECK_THROWS_WITH(gradlab::require_finite("log", t),
                       Catch::Contains("log: input is not finite: element 1"));
     CHECK_NOTHROW(gradlab::require_finite("log", Tensor{1.0, 2.0}));
+}
+
+TEST_CASE("randn is reproducible from its seed and standard normal", "[tensor][random]") {
+    std::mt19937_64 r1(7), r2(7), r3(8);
+    const Tensor a = gradlab::randn({200, 500}, r1);
+    const Tensor b = gradlab::randn({200, 500}, r2);
+    CHECK(std::equal(a.begin(), a.end(), b.begin()));
+    CHECK_FALSE(std::equal(a.begin(), a.end(), gradlab::randn({200, 500}, r3).begin()));
+    double mean = 0.0, var = 0.0;
+    for (double v : a) mean += v;
+    mean /= static_cast<double>(a.size());
+    for (double v : a) var += (v - mean) * (v - mean);
+    var /= static_cast<double>(a.size());
+    CHECK(std::abs(mean) < 0.01);        // 5 standard errors of the mean for 1e5 draws
+    CHECK(std::abs(var - 1.0) < 0.02);   // ~4.5 standard errors of the variance
+    const Tensor odd = gradlab::randn({3}, r1);  // an odd count uses half of the last pair
+    CHECK(odd.shape() == gradlab::Shape{3});
 }

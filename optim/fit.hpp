@@ -30,7 +30,7 @@ using ValidateFn = std::function<double()>;
 /// Where progress goes and how it looks.
 enum class ProgressMode {
     Auto,   ///< a live bar if output is stdout and stdout is a terminal, else plain lines
-    Bar,    ///< always the live bar ('\r' redraws)
+    Bar,    ///< always the live bar (a carriage return redraws it)
     Lines,  ///< one plain line per epoch
     Off     ///< nothing
 };

@@ -23,7 +23,7 @@ struct ProgressInfo {
     double eta_s = 0.0;             ///< estimated seconds until the whole run ends
 };
 
-/// One bar line, without the leading '\r':
+/// One bar line, without the leading carriage return:
 /// `epoch 2/10 [#######.............] 35/100 loss 0.4213 | 5.1k ex/s | ETA 00:42`.
 std::string format_progress_bar(const ProgressInfo& info, std::size_t width = 20);
 
@@ -38,9 +38,9 @@ std::string format_duration(double seconds);
 /// True if standard output is a terminal (isatty), i.e. a progress bar would be seen live.
 bool stdout_is_terminal();
 
-/// Writes progress to a stream: on a terminal, a bar redrawn in place ('\r') at most every
+/// Writes progress to a stream: on a terminal, a bar redrawn in place (by carriage returns) at most every
 /// `min_interval_s` seconds plus a summary line per epoch; off a terminal, only the summary
-/// lines, each ending in '\n' (no '\r', no escape codes).
+/// lines, each ending in '\n' (no carriage returns, no escape codes).
 class ProgressPrinter {
 public:
     ProgressPrinter(std::ostream& out, bool terminal, double min_interval_s = 0.1);

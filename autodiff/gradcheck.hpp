@@ -343,7 +343,8 @@ std::string format_study(const StepSizeStudy& study);
 
 }  // namespace gradlab
 
-/// Prints a GradientReport through format_report().
+/// \cond FMT_GLUE
+// Prints a GradientReport through format_report().
 template <>
 struct fmt::formatter<gradlab::GradientReport> : fmt::formatter<std::string_view> {
     template <typename FormatContext>
@@ -351,8 +352,10 @@ struct fmt::formatter<gradlab::GradientReport> : fmt::formatter<std::string_view
         return fmt::formatter<std::string_view>::format(gradlab::format_report(r), ctx);
     }
 };
+/// \endcond
 
-/// Prints a StepSizeStudy through format_study().
+/// \cond FMT_GLUE
+// Prints a StepSizeStudy through format_study().
 template <>
 struct fmt::formatter<gradlab::StepSizeStudy> : fmt::formatter<std::string_view> {
     template <typename FormatContext>
@@ -360,3 +363,4 @@ struct fmt::formatter<gradlab::StepSizeStudy> : fmt::formatter<std::string_view>
         return fmt::formatter<std::string_view>::format(gradlab::format_study(s), ctx);
     }
 };
+/// \endcond

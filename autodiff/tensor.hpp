@@ -50,6 +50,8 @@ void require_finite(const char* op, const Tensor& t, const char* what = "input")
 
 }  // namespace gradlab
 
-/// Tensors print with fmt through xtensor's stream operator.
+/// \cond FMT_GLUE
+// Tensors print with fmt through xtensor's stream operator.
 template <>
 struct fmt::formatter<gradlab::Tensor> : fmt::ostream_formatter {};
+/// \endcond

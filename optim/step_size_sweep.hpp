@@ -40,10 +40,12 @@ StepSizeSweep step_size_sweep(const LossFn& loss, const Tensor& w, const Tensor&
 
 }  // namespace gradlab::optim
 
-/// Prints the table: "step size | loss | change", the best row marked with '<-- best'.
+/// \cond FMT_GLUE
+// Prints the table: "step size | loss | change", the best row marked with '<-- best'.
 template <>
 struct fmt::formatter<gradlab::optim::StepSizeSweep> {
     constexpr auto parse(format_parse_context& ctx) { return ctx.begin(); }
     auto format(const gradlab::optim::StepSizeSweep& s, format_context& ctx) const
         -> format_context::iterator;
 };
+/// \endcond

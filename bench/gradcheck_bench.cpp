@@ -31,11 +31,12 @@ gradlab::Tensor random_tensor(const gradlab::Shape& shape, std::uint64_t seed, d
     return t;
 }
 
+// Softmax cross-entropy of X W over n examples of d features and 10 classes.
 struct SoftmaxProblem {
-    gradlab::Tensor X = random_tensor({200, 100}, 1, 1.0);
+    gradlab::Tensor X;
     std::vector<std::size_t> y;
-    SoftmaxProblem() {
-        for (std::size_t i = 0; i < 200; ++i) y.push_back(i % 10);
+    SoftmaxProblem(std::size_t n = 200, std::size_t d = 100) : X(random_tensor({n, d}, 1, 1.0)) {
+        for (std::size_t i = 0; i < n; ++i) y.push_back(i % 10);
     }
     // Mean cross-entropy of softmax(X W); thread-safe: reads X and y, writes only locals.
     double loss(const gradlab::Tensor& W) const {
@@ -62,9 +63,12 @@ static void BM_NumericalGradientSumSquares(benchmark::State& state) {
 }
 BENCHMARK(BM_NumericalGradientSumSquares)->RangeMultiplier(4)->Range(16, 1024)->Complexity();
 
+// state.range(0): threads; state.range(1), state.range(2): examples and features of X. The second
+// shape makes f ~10x more expensive per evaluation, where threading should pay off fully.
 static void BM_NumericalGradientSoftmax(benchmark::State& state) {
-    const SoftmaxProblem p;
-    const gradlab::Tensor W = random_tensor({100, 10}, 2, 1e-3);
+    const auto d = static_cast<std::size_t>(state.range(2));
+    const SoftmaxProblem p(static_cast<std::size_t>(state.range(1)), d);
+    const gradlab::Tensor W = random_tensor({d, 10}, 2, 1e-3);
     const gradlab::ScalarFn f = [&p](const gradlab::Tensor& w) { return p.loss(w); };
     const gradlab::NumericalOptions options{1e-5, static_cast<unsigned>(state.range(0))};
     for (auto _ : state) benchmark::DoNotOptimize(gradlab::numerical_gradient(f, W, options));
@@ -72,7 +76,8 @@ static void BM_NumericalGradientSoftmax(benchmark::State& state) {
         benchmark::Counter(2.0 * static_cast<double>(W.size()), benchmark::Counter::kIsIterationInvariantRate);
 }
 BENCHMARK(BM_NumericalGradientSoftmax)
-    ->ArgName("threads")->Arg(1)->Arg(2)
+    ->ArgNames({"threads", "n", "d"})
+    ->Args({1, 200, 100})->Args({2, 200, 100})->Args({1, 2000, 100})->Args({2, 2000, 100})
     ->Unit(benchmark::kMillisecond)->UseRealTime()->MeasureProcessCPUTime()->MinTime(2.0);
 
 BENCHMARK_MAIN();

@@ -94,8 +94,8 @@ std::string format_tape(const Tape& tape, const InspectOptions& o) {
         const Node& n = tape.node(id);
         std::string op = n.op;
         if (!n.branch.empty()) op += " [" + branch_summary(n) + "]";
-        rows.push_back({{"#" + std::to_string(id), op, n.label, ids(n.inputs), shape_str(n.value.shape()),
-                         summarize(n.value, o), grad_summary(n, o)}});
+        rows.push_back({{"#" + std::to_string(id), op, n.label, ids(n.inputs), shape_str(n.value().shape()),
+                         summarize(n.value(), o), grad_summary(n, o)}});
     }
     std::array<std::size_t, 7> width{};
     for (const Row& r : rows)
@@ -123,10 +123,10 @@ std::string to_dot(const Tape& tape, const InspectOptions& o) {
         const Node& n = tape.node(id);
         std::string title = fmt::format("#{} {}", id, n.op);
         if (!n.label.empty()) title += " " + n.label;
-        std::string label = title + "\n" + shape_str(n.value.shape()) + "\nvalue: " + summarize(n.value, o);
+        std::string label = title + "\n" + shape_str(n.value().shape()) + "\nvalue: " + summarize(n.value(), o);
         if (n.requires_grad) label += "\ngrad: " + grad_summary(n, o);
         if (!n.branch.empty()) label += "\nbranch:count " + branch_summary(n);
-        const char* color = !all_finite(n.value) || (n.has_grad && !all_finite(n.grad)) ? "#f4a6a6"
+        const char* color = !all_finite(n.value()) || (n.has_grad && !all_finite(n.grad)) ? "#f4a6a6"
                             : n.inputs.empty() && n.requires_grad                      ? "#bcd7f5"
                             : n.inputs.empty()                                         ? "#e0e0e0"
                             : !n.branch.empty()                                        ? "#f9d29d"

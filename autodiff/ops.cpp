@@ -12,6 +12,8 @@
 
 namespace gradlab {
 
+using detail::accumulate_map;
+using detail::accumulate_zip;
 using detail::binary;
 using detail::map;
 using detail::zip;
@@ -27,47 +29,49 @@ constexpr auto kMul = [](const auto& x, const auto& y) { return x * y; };
 constexpr auto kDiv = [](const auto& x, const auto& y) { return x / y; };
 }  // namespace
 
+// Each backward adds its share straight into the inputs' gradient buffers (accumulate_zip /
+// accumulate_map: plain loops, nothing allocated unless an operand was broadcast).
+
 Var operator+(const Var& a, const Var& b) {
     return binary("add", a, b, [](const Tensor& x, const Tensor& y) { return zip(x, y, kAdd); },
                   [](const BackwardArgs& g) {  // d(a+b)/da = 1, d(a+b)/db = 1
-                      return detail::grads(g.needs_grad(0) ? g.grad : Tensor(), g.needs_grad(1) ? g.grad : Tensor());
+                      for (std::size_t k = 0; k < 2; ++k)
+                          if (g.needs_grad(k)) accumulate_map(g, k, g.grad, [](double v) { return v; });
                   });
 }
 
 Var operator-(const Var& a, const Var& b) {
     return binary("sub", a, b, [](const Tensor& x, const Tensor& y) { return zip(x, y, kSub); },
                   [](const BackwardArgs& g) {  // d(a-b)/da = 1, d(a-b)/db = -1
-                      return detail::grads(g.needs_grad(0) ? g.grad : Tensor(),
-                                   g.needs_grad(1) ? map(g.grad, [](double v) { return -v; }) : Tensor());
+                      if (g.needs_grad(0)) accumulate_map(g, 0, g.grad, [](double v) { return v; });
+                      if (g.needs_grad(1)) accumulate_map(g, 1, g.grad, [](double v) { return -v; });
                   });
 }
 
 Var operator*(const Var& a, const Var& b) {
     return binary("mul", a, b, [](const Tensor& x, const Tensor& y) { return zip(x, y, kMul); },
                   [](const BackwardArgs& g) {  // d(ab)/da = b, d(ab)/db = a
-                      return detail::grads(g.needs_grad(0) ? zip(g.grad, g.input(1), kMul) : Tensor(),
-                                   g.needs_grad(1) ? zip(g.grad, g.input(0), kMul) : Tensor());
+                      if (g.needs_grad(0)) accumulate_zip(g, 0, g.grad, g.input(1), kMul);
+                      if (g.needs_grad(1)) accumulate_zip(g, 1, g.grad, g.input(0), kMul);
                   });
 }
 
 Var operator/(const Var& a, const Var& b) {
     return binary("div", a, b, [](const Tensor& x, const Tensor& y) { return zip(x, y, kDiv); },
-                  [](const BackwardArgs& g) {  // d(a/b)/da = 1/b, d(a/b)/db = -a/b^2
+                  [](const BackwardArgs& g) {  // d(a/b)/da = 1/b, d(a/b)/db = -a/b^2 = -(a/b)/b
                       const Tensor& bv = g.input(1);
-                      Grads out(2);
-                      if (g.needs_grad(0)) out[0] = zip(g.grad, bv, kDiv);
+                      if (g.needs_grad(0)) accumulate_zip(g, 0, g.grad, bv, kDiv);
                       if (g.needs_grad(1)) {
-                          const Tensor ga = zip(g.grad, g.input(0), kMul);
-                          out[1] = zip(ga, zip(bv, bv, kMul), [](const auto& x, const auto& y) { return -x / y; });
+                          const Tensor q = zip(g.grad, g.out, kMul);  // G a/b, in the output's shape
+                          accumulate_zip(g, 1, q, bv, [](const auto& x, const auto& y) { return -x / y; });
                       }
-                      return out;
                   });
 }
 
 Var operator-(const Var& a) {
     return a.tape().record("neg", map(a.value(), [](double v) { return -v; }), {a},
                            [](const BackwardArgs& g) {  // d(-a)/da = -1
-                               return detail::grads(map(g.grad, [](double v) { return -v; }));
+                               accumulate_map(g, 0, g.grad, [](double v) { return -v; });
                            });
 }
 
@@ -84,15 +88,21 @@ Var operator/(double a, const Var& b) { return b.tape().scalar(a) / b; }
 
 namespace {
 
-// C (m x n) = op(A) op(B) for row-major A and B, with op(X) = X or X^T. Empty products are zeros.
+// C (m x n) += op(A) op(B) for row-major A and B, with op(X) = X or X^T; C already has its shape.
+void gemm_add(const Tensor& A, bool trans_a, const Tensor& B, bool trans_b, Tensor& C, std::size_t m,
+              std::size_t n, std::size_t k) {
+    if (m == 0 || n == 0 || k == 0) return;
+    const auto bi = [](std::size_t v) { return static_cast<blasint>(v); };
+    cblas_dgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans, trans_b ? CblasTrans : CblasNoTrans,
+                bi(m), bi(n), bi(k), 1.0, A.data(), bi(A.shape()[1]), B.data(), bi(B.shape()[1]), 1.0,
+                C.data(), bi(n));
+}
+
+// C (m x n) = op(A) op(B).
 Tensor gemm(const Tensor& A, bool trans_a, const Tensor& B, bool trans_b, std::size_t m, std::size_t n,
             std::size_t k) {
     Tensor c = zeros({m, n});
-    if (m == 0 || n == 0 || k == 0) return c;
-    const auto bi = [](std::size_t v) { return static_cast<blasint>(v); };
-    cblas_dgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans, trans_b ? CblasTrans : CblasNoTrans,
-                bi(m), bi(n), bi(k), 1.0, A.data(), bi(A.shape()[1]), B.data(), bi(B.shape()[1]), 0.0,
-                c.data(), bi(n));
+    gemm_add(A, trans_a, B, trans_b, c, m, n, k);
     return c;
 }
 
@@ -109,14 +119,13 @@ Var matmul(const Var& a, const Var& b) {
     return a.tape().record(
         "matmul", gemm(a.value(), false, b.value(), false, sa[0], sb[1], sa[1]), {a, b},
         [](const BackwardArgs& g) {
-            // dL/dA = G B^T, dL/dB = A^T G  (A: m x k, B: k x n, G: m x n)
+            // dL/dA = G B^T, dL/dB = A^T G  (A: m x k, B: k x n, G: m x n), added by dgemm
+            // (beta = 1) straight into the gradient buffers
             const Tensor& A = g.input(0);
             const Tensor& B = g.input(1);
             const std::size_t m = A.shape()[0], k = A.shape()[1], n = B.shape()[1];
-            Grads out(2);
-            if (g.needs_grad(0)) out[0] = gemm(g.grad, false, B, true, m, k, n);
-            if (g.needs_grad(1)) out[1] = gemm(A, true, g.grad, false, k, n, m);
-            return out;
+            if (g.needs_grad(0)) gemm_add(g.grad, false, B, true, g.grad_in(0), m, k, n);
+            if (g.needs_grad(1)) gemm_add(A, true, g.grad, false, g.grad_in(1), k, n, m);
         });
 }
 
@@ -127,7 +136,7 @@ Var transpose(const Var& x) {
         throw ShapeError(fmt::format("transpose: expects a 2-D tensor, got shape {}", shape_str(x.shape())));
     Tensor v = xt::transpose(x.value());
     return x.tape().record("transpose", std::move(v), {x}, [](const BackwardArgs& g) {
-        return detail::grads(Tensor(xt::transpose(g.grad)));  // (dL/dX) = (dL/dX^T)^T
+        return Grads{Tensor(xt::transpose(g.grad))};  // (dL/dX) = (dL/dX^T)^T
     });
 }
 
@@ -142,7 +151,7 @@ Var reshape(const Var& x, const Shape& shape) {
     return x.tape().record("reshape", std::move(v), {x}, [](const BackwardArgs& g) {
         Tensor r = g.grad;  // same elements in the same order: reshape the gradient back
         r.reshape(g.input(0).shape());
-        return detail::grads(std::move(r));
+        return Grads{std::move(r)};
     });
 }
 

@@ -11,9 +11,9 @@
 
 namespace gradlab {
 
+using detail::accumulate_same;
 using detail::map;
 using detail::zip;
-using detail::zip_same;
 
 namespace {
 
@@ -50,8 +50,8 @@ Var pick(const char* op, const Var& a, const Var& b, TakeFirst take_first) {
         op, std::move(v), {a, b},
         [take_first](const BackwardArgs& g) {  // d/da = [a taken], d/db = [b taken]
             const Tensor f = xt::cast<double>(take_first(g.input(0), g.input(1)));
-            return detail::grads(g.needs_grad(0) ? Tensor(g.grad * f) : Tensor(),
-                         g.needs_grad(1) ? Tensor(g.grad * (1.0 - f)) : Tensor());
+            return Grads{g.needs_grad(0) ? Tensor(g.grad * f) : Tensor(),
+                         g.needs_grad(1) ? Tensor(g.grad * (1.0 - f)) : Tensor()};
         },
         branches(first, [](double f) -> std::uint8_t { return f != 0.0; }));
 }
@@ -63,14 +63,14 @@ Var pick(const char* op, const Var& a, const Var& b, TakeFirst take_first) {
 Var exp(const Var& x) {
     return x.tape().record("exp", map(x.value(), [](double v) { return std::exp(v); }), {x},
                            [](const BackwardArgs& g) {
-                               return detail::grads(zip(g.grad, g.out, kMul));  // d(e^x)/dx = e^x
+                               accumulate_same(g, 0, g.grad, g.out, kMul);  // d(e^x)/dx = e^x
                            });
 }
 
 Var log(const Var& x) {
     return x.tape().record("log", map(x.value(), [](double v) { return std::log(v); }), {x},
                            [](const BackwardArgs& g) {
-                               return detail::grads(zip(g.grad, g.input(0), kDiv));  // d(log x)/dx = 1/x
+                               accumulate_same(g, 0, g.grad, g.input(0), kDiv);  // d(log x)/dx = 1/x
                            });
 }
 
@@ -78,22 +78,22 @@ Var pow(const Var& x, double p) {
     if (!std::isfinite(p)) throw ValueError(fmt::format("pow: the exponent must be finite, got {}", p));
     return x.tape().record("pow", xt::pow(x.value(), p), {x}, [p](const BackwardArgs& g) {
         // d(x^p)/dx = p x^(p-1); x^0 is constant (and 0 * 0^-1 would be NaN)
-        if (p == 0.0) return detail::grads(zeros(g.grad.shape()));
-        return detail::grads(g.grad * p * xt::pow(g.input(0), p - 1.0));
+        if (p == 0.0) return;
+        accumulate_same(g, 0, g.grad, g.input(0), [p](const auto& a, const auto& x) { return a * p * std::pow(x, p - 1.0); });
     });
 }
 
 Var sqrt(const Var& x) {
     return x.tape().record("sqrt", map(x.value(), [](double v) { return std::sqrt(v); }), {x},
                            [](const BackwardArgs& g) {  // d sqrt(x)/dx = 1 / (2 sqrt(x))
-                               return detail::grads(zip(g.grad, g.out, [](const auto& a, const auto& y) { return a * 0.5 / y; }));
+                               accumulate_same(g, 0, g.grad, g.out, [](double a, double y) { return a * 0.5 / y; });
                            });
 }
 
 Var tanh(const Var& x) {
     return x.tape().record("tanh", map(x.value(), [](double v) { return std::tanh(v); }), {x},
                            [](const BackwardArgs& g) {  // d tanh(x)/dx = 1 - tanh^2(x)
-                               return detail::grads(zip(g.grad, g.out, [](const auto& a, const auto& y) { return a * (1.0 - y * y); }));
+                               accumulate_same(g, 0, g.grad, g.out, [](double a, double y) { return a * (1.0 - y * y); });
                            });
 }
 
@@ -105,7 +105,7 @@ Var sigmoid(const Var& x) {
     });
     return x.tape().record("sigmoid", std::move(v), {x}, [](const BackwardArgs& g) {
         // d sigma/dx = sigma (1 - sigma)
-        return detail::grads(zip(g.grad, g.out, [](const auto& a, const auto& y) { return a * y * (1.0 - y); }));
+        accumulate_same(g, 0, g.grad, g.out, [](double a, double y) { return a * y * (1.0 - y); });
     });
 }
 
@@ -116,7 +116,7 @@ Var relu(const Var& x) {
     return x.tape().record(
         "relu", map(xv, [](double t) { return t > 0.0 ? t : 0.0; }), {x},
         [](const BackwardArgs& g) {  // d relu(x)/dx = 1 if x > 0 else 0 (relu'(0) = 0)
-            return detail::grads(zip_same("relu", g.grad, g.input(0), [](double a, double t) { return t > 0.0 ? a : 0.0; }));
+            accumulate_same(g, 0, g.grad, g.input(0), [](double a, double t) { return t > 0.0 ? a : 0.0; });
         },
         branches(xv, [](double t) -> std::uint8_t { return t > 0.0; }));
 }
@@ -126,7 +126,7 @@ Var abs(const Var& x) {
     return x.tape().record(
         "abs", map(xv, [](double t) { return std::abs(t); }), {x},
         [](const BackwardArgs& g) {  // d|x|/dx = sign(x), abs'(0) = 0
-            return detail::grads(zip_same("abs", g.grad, g.input(0), [](double a, double t) { return t > 0.0 ? a : t < 0.0 ? -a : 0.0; }));
+            accumulate_same(g, 0, g.grad, g.input(0), [](double a, double t) { return t > 0.0 ? a : t < 0.0 ? -a : 0.0; });
         },
         branches(xv, [](double t) -> std::uint8_t { return t < 0.0 ? 0 : t == 0.0 ? 1 : 2; }));
 }
@@ -138,8 +138,7 @@ Var clip(const Var& x, double lo, double hi) {
     return x.tape().record(
         "clip", xt::clip(xv, lo, hi), {x},
         [lo, hi](const BackwardArgs& g) {  // d clip/dx = 1 strictly inside (lo, hi), else 0
-            const Tensor& t = g.input(0);
-            return detail::grads(g.grad * xt::cast<double>(t > lo && t < hi));
+            accumulate_same(g, 0, g.grad, g.input(0), [lo, hi](double a, double t) { return t > lo && t < hi ? a : 0.0; });
         },
         branches(xv, [lo, hi](double t) -> std::uint8_t { return t <= lo ? 0 : t < hi ? 1 : 2; }));
 }
@@ -166,8 +165,8 @@ Var where(const Tensor& mask, const Var& a, const Var& b) {
     Tensor v = xt::where(mask, a.value(), b.value());  // a choice, not m a + (1-m) b: inf stays inf
     return a.tape().record("where", std::move(v), {a, b}, [mask](const BackwardArgs& g) {
         // d/da = m, d/db = 1 - m
-        return detail::grads(g.needs_grad(0) ? Tensor(g.grad * mask) : Tensor(),
-                     g.needs_grad(1) ? Tensor(g.grad * (1.0 - mask)) : Tensor());
+        return Grads{g.needs_grad(0) ? Tensor(g.grad * mask) : Tensor(),
+                     g.needs_grad(1) ? Tensor(g.grad * (1.0 - mask)) : Tensor()};
     });
 }
 
@@ -176,7 +175,7 @@ Var mask(const Var& x, const Tensor& mask) {
     broadcast_shapes("mask", x.shape(), mask.shape());
     Tensor v = xt::where(mask, x.value(), 0.0);  // masked-out inf or NaN becomes 0, not NaN
     return x.tape().record("mask", std::move(v), {x}, [mask](const BackwardArgs& g) {
-        return detail::grads(g.grad * mask);  // d(m x)/dx = m
+        return Grads{g.grad * mask};  // d(m x)/dx = m
     });
 }
 

@@ -26,7 +26,7 @@ Var gather(const Var& s, const std::vector<std::size_t>& idx) {
         const std::size_t cols = g.input(0).shape()[1];
         Tensor ds = zeros(g.input(0).shape());
         for (std::size_t i = 0; i < idx.size(); ++i) ds.data()[i * cols + idx[i]] += g.grad.data()[i];
-        return detail::grads(std::move(ds));
+        return Grads{std::move(ds)};
     });
 }
 

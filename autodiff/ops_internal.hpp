@@ -46,16 +46,6 @@ inline Shape reduced_shape(const Shape& shape, std::size_t axis, bool keepdims) 
     return out;
 }
 
-/// Builds a backward function's result without copying: `Grads{a, b}` would copy each tensor out
-/// of the initializer list; this moves the temporaries in.
-template <class... T>
-Grads grads(T&&... g) {
-    Grads out(sizeof...(T));  // then move-assign: cheaper than move-constructing an xarray
-    std::size_t i = 0;
-    ((out[i++] = std::forward<T>(g)), ...);
-    return out;
-}
-
 /// f applied to every element of x, by a plain loop. On the small tensors of a long chain of ops
 /// xtensor's expression machinery costs more than the arithmetic; this keeps per-op cost low.
 template <class F>
@@ -67,23 +57,10 @@ Tensor map(const Tensor& x, F f) {
     return out;
 }
 
-/// f applied elementwise to two tensors of the same shape (a unary op's gradient and its input),
-/// by a plain loop; `f` takes two doubles. Throws ShapeError naming `op` if the shapes differ.
-template <class F>
-Tensor zip_same(const char* op, const Tensor& a, const Tensor& b, F f) {
-    require_same_shape(op, a.shape(), b.shape());
-    Tensor out = Tensor::from_shape(a.shape());
-    const double* pa = a.data();
-    const double* pb = b.data();
-    double* q = out.data();
-    for (std::size_t i = 0, n = a.size(); i < n; ++i) q[i] = f(pa[i], pb[i]);
-    return out;
-}
-
 /// zip's plain loop for equal shapes or a 0-d operand (one named result: NRVO, no move).
 template <class F>
 Tensor zip_loop(const Tensor& a, const Tensor& b, F f) {
-    const bool same = a.shape() == b.shape();
+    const bool same = same_shape(a.shape(), b.shape());
     Tensor out = Tensor::from_shape(same || b.dimension() == 0 ? a.shape() : b.shape());
     const double* pa = a.data();
     const double* pb = b.data();
@@ -104,13 +81,63 @@ Tensor zip_loop(const Tensor& a, const Tensor& b, F f) {
 /// doubles and on xtensor expressions alike, e.g. `[](const auto& x, const auto& y) { return x * y; }`.
 template <class F>
 Tensor zip(const Tensor& a, const Tensor& b, F f) {
-    if (a.shape() == b.shape() || b.dimension() == 0 || a.dimension() == 0) return zip_loop(a, b, f);
+    if (same_shape(a.shape(), b.shape()) || b.dimension() == 0 || a.dimension() == 0) return zip_loop(a, b, f);
     return Tensor(f(a, b));
 }
 
+/// Adds f(x[i], y[i]) into input k's gradient, where x has input k's shape and y has it too or
+/// is 0-d: a plain loop straight into the gradient buffer, nothing allocated. Other shapes (an
+/// operand that was broadcast) go through zip and BackwardArgs::accumulate, which sums the
+/// broadcast axes away. `f` is generic, as for zip.
+template <class F>
+void accumulate_zip(const BackwardArgs& a, std::size_t k, const Tensor& x, const Tensor& y, F f) {
+    Tensor& dst = a.grad_in(k);
+    const bool same = same_shape(x.shape(), y.shape());
+    if ((same || y.dimension() == 0) && same_shape(x.shape(), dst.shape())) {
+        double* d = dst.data();
+        const double* px = x.data();
+        const double* py = y.data();
+        const std::size_t n = dst.size();
+        if (same) {
+            for (std::size_t i = 0; i < n; ++i) d[i] += f(px[i], py[i]);
+        } else {
+            for (std::size_t i = 0; i < n; ++i) d[i] += f(px[i], py[0]);
+        }
+        return;
+    }
+    a.accumulate(k, zip(x, y, f));
+}
+
+/// Adds f(x[i], y[i]) into input k's gradient, for a unary op: x (the incoming gradient), y (the
+/// op's input or output) and input k all have one shape, so this is a plain loop straight into
+/// the gradient buffer. `f` takes two doubles. Throws ShapeError naming the op otherwise (a bug).
+template <class F>
+void accumulate_same(const BackwardArgs& a, std::size_t k, const Tensor& x, const Tensor& y, F f) {
+    Tensor& dst = a.grad_in(k);
+    require_same_shape("backward (unary op)", x.shape(), y.shape());
+    require_same_shape("backward (unary op)", x.shape(), dst.shape());
+    double* d = dst.data();
+    const double* px = x.data();
+    const double* py = y.data();
+    for (std::size_t i = 0, n = dst.size(); i < n; ++i) d[i] += f(px[i], py[i]);
+}
+
+/// Adds f(x[i]) into input k's gradient (a plain loop when x has input k's shape).
+template <class F>
+void accumulate_map(const BackwardArgs& a, std::size_t k, const Tensor& x, F f) {
+    Tensor& dst = a.grad_in(k);
+    if (same_shape(x.shape(), dst.shape())) {
+        double* d = dst.data();
+        const double* px = x.data();
+        for (std::size_t i = 0, n = dst.size(); i < n; ++i) d[i] += f(px[i]);
+        return;
+    }
+    a.accumulate(k, map(x, f));
+}
+
 /// Records a binary elementwise op after checking that the shapes broadcast and share a tape.
-template <class Forward>
-Var binary(const char* op, const Var& a, const Var& b, Forward forward, BackwardFn backward,
+template <class Forward, class Backward>
+Var binary(const char* op, const Var& a, const Var& b, Forward forward, Backward backward,
            std::vector<std::uint8_t> branch = {}) {
     broadcast_shapes(op, a.shape(), b.shape());
     require_same_tape(op, a, b);

@@ -65,7 +65,9 @@ void require_nonempty_axis(const char* op, const Var& x, std::size_t axis) {
 Var sum(const Var& x) {
     Tensor v = xt::sum(x.value(), xt::evaluation_strategy::immediate);
     return x.tape().record("sum", std::move(v), {x}, [](const BackwardArgs& g) {
-        return detail::grads(xt::broadcast(g.grad, g.input(0).shape()));  // d(sum x)/dx_i = 1
+        Tensor& dx = g.grad_in(0);  // d(sum x)/dx_i = 1: every element gets the output's gradient
+        const double d = g.grad.flat(0);
+        for (std::size_t i = 0; i < dx.size(); ++i) dx.flat(i) += d;
     });
 }
 
@@ -74,7 +76,7 @@ Var sum(const Var& x, std::size_t axis, bool keepdims) {
     Tensor v = keepdims ? Tensor(xt::sum(x.value(), {axis}, xt::keep_dims | xt::evaluation_strategy::immediate))
                         : Tensor(xt::sum(x.value(), {axis}, xt::evaluation_strategy::immediate));
     return x.tape().record("sum", std::move(v), {x}, [axis](const BackwardArgs& g) {
-        return detail::grads(expand_reduced(g.grad, g.input(0).shape(), axis));  // d(sum_k x_k)/dx_j = 1
+        return Grads{expand_reduced(g.grad, g.input(0).shape(), axis)};  // d(sum_k x_k)/dx_j = 1
     });
 }
 
@@ -106,7 +108,7 @@ Var max(const Var& x) {
         [arg](const BackwardArgs& g) {  // d(max x)/dx_i = 1 for the (first) argmax, else 0
             Tensor dx = zeros(g.input(0).shape());
             dx.flat(arg) = g.grad();
-            return detail::grads(std::move(dx));
+            return Grads{std::move(dx)};
         },
         std::move(branch));
 }
@@ -135,7 +137,7 @@ Var max(const Var& x, std::size_t axis, bool keepdims) {
         [arg = std::move(arg)](const BackwardArgs& g) {  // each slice: 1 at its argmax, else 0
             Tensor dx = zeros(g.input(0).shape());
             for (std::size_t j = 0; j < arg.size(); ++j) dx.data()[arg[j]] += g.grad.data()[j];
-            return detail::grads(std::move(dx));
+            return Grads{std::move(dx)};
         },
         std::move(branch));
 }
@@ -163,7 +165,7 @@ Var logsumexp(const Var& x, std::size_t axis, bool keepdims) {
                     dx.data()[at] = gi * std::exp(px[at] - l);
                 }
             }
-        return detail::grads(std::move(dx));
+        return Grads{std::move(dx)};
     });
 }
 
@@ -196,7 +198,7 @@ Var softmax(const Var& x, std::size_t axis) {
                     dx.data()[at] = y[at] * (gy[at] - dot);
                 }
             }
-        return detail::grads(std::move(dx));
+        return Grads{std::move(dx)};
     });
 }
 
@@ -229,7 +231,7 @@ Var log_softmax(const Var& x, std::size_t axis) {
                     dx.data()[at] = gy[at] - std::exp(y[at]) * total;
                 }
             }
-        return detail::grads(std::move(dx));
+        return Grads{std::move(dx)};
     });
 }
 

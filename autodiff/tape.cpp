@@ -10,11 +10,11 @@ namespace gradlab {
 // ---------------------------------------------------------------------------------------------
 // Var
 
-const Tensor& Var::value() const { return tape().checked(*this, "Var::value").value; }
+const Tensor& Var::value() const { return tape().checked(*this, "Var::value").value(); }
 
 Tensor Var::grad() const {
     const Node& n = tape().checked(*this, "Var::grad");
-    return n.has_grad ? n.grad : zeros(n.value.shape());
+    return n.has_grad ? n.grad : zeros(n.value().shape());
 }
 
 const Shape& Var::shape() const { return value().shape(); }
@@ -36,7 +36,7 @@ namespace {
 // than the arithmetic of a tiny op (this halves the per-op cost of long scalar chains).
 void store(Tensor& dst, Tensor&& src) {
     constexpr std::size_t kCopyBelow = 256;
-    if (src.size() <= kCopyBelow && dst.shape() == src.shape()) {
+    if (src.size() <= kCopyBelow && same_shape(dst.shape(), src.shape())) {
         std::copy(src.data(), src.data() + src.size(), dst.data());
     } else {
         dst = std::move(src);
@@ -62,33 +62,47 @@ const Node& Tape::node(std::size_t id) const {
 
 const Node& Tape::node(const Var& v) const { return checked(v, "Tape::node"); }
 
-// (Tensor&& all the way down: moving an xarray is not free -- it swaps three small-vector shapes --
-// and the per-op cost of a long chain of tiny ops is mostly such bookkeeping.)
-Node& Tape::append(std::string&& op, Tensor&& value) {
+// Appends a node with no value yet (the caller sets one, then calls finish), reusing the node
+// storage a reset() left behind.
+Node& Tape::append(std::string&& op) {
     if (size_ == nodes_.size()) nodes_.emplace_back();
     Node& n = nodes_[size_++];
     n.op = std::move(op);
     n.label.clear();
-    store(n.value, std::move(value));  // n.grad keeps its old buffer: backward reuses it if it fits
+    n.shared.reset();  // n.stored and n.grad keep their old buffers for reuse
     n.inputs.clear();
     n.backward = nullptr;
     n.param = nullptr;
     n.requires_grad = false;
     n.has_grad = false;
     n.branch.clear();
-    if (anomaly_) {
-        for (std::size_t i = 0; i < n.value.size(); ++i)
-            if (!std::isfinite(n.value.flat(i)))
-                throw ValueError(fmt::format(
-                    "anomaly: node #{} ({}) produced a non-finite value: element {} of shape {} is {}",
-                    size_ - 1, n.op, i, shape_str(n.value.shape()), n.value.flat(i)));
-    }
     return n;
 }
 
+// (Tensor&& all the way down: moving an xarray is not free -- it swaps three small-vector shapes --
+// and the per-op cost of a long chain of tiny ops is mostly such bookkeeping.)
+Node& Tape::append(std::string&& op, Tensor&& value) {
+    Node& n = append(std::move(op));
+    store(n.stored, std::move(value));
+    check_value(n);
+    return n;
+}
+
+void Tape::check_value(const Node& n) const {
+    if (!anomaly_) return;
+    const Tensor& v = n.value();
+    for (std::size_t i = 0; i < v.size(); ++i)
+        if (!std::isfinite(v.flat(i)))
+            throw ValueError(fmt::format(
+                "anomaly: node #{} ({}) produced a non-finite value: element {} of shape {} is {}",
+                size_ - 1, n.op, i, shape_str(v.shape()), v.flat(i)));
+}
+
 Var Tape::watch(Parameter& p) {
-    if (p.grad.shape() != p.value.shape()) p.zero_grad();
-    Node& n = append("param", Tensor(p.value));
+    if (!same_shape(p.grad.shape(), p.value.shape())) p.zero_grad();
+    Node& n = append("param");
+    n.stored = p.value;  // a copy (the parameter may change before backward), into the reused buffer
+    check_value(n);
     n.label = p.name.empty() ? "W" : p.name;
     n.param = &p;
     n.requires_grad = grad_enabled();
@@ -108,22 +122,19 @@ Var Tape::constant(Tensor value, std::string name) {
     return handle(size_ - 1);
 }
 
+Var Tape::constant(std::shared_ptr<const Tensor> value, std::string name) {
+    if (!value) throw TapeError(fmt::format("constant '{}': the shared tensor is null", name));
+    Node& n = append("const");
+    n.shared = std::move(value);
+    check_value(n);
+    n.label = std::move(name);
+    return handle(size_ - 1);
+}
+
 Var Tape::scalar(double value) {
     Tensor t = zeros({});
     t() = value;
     return constant(std::move(t), fmt::format("{}", value));
-}
-
-Var Tape::record(std::string op, Tensor value, const std::vector<Var>& inputs, BackwardFn backward,
-                 std::vector<std::uint8_t> branch) {
-    return record_impl(std::move(op), std::move(value), inputs.data(), inputs.size(), std::move(backward),
-                       std::move(branch));
-}
-
-Var Tape::record(std::string op, Tensor value, std::initializer_list<Var> inputs, BackwardFn backward,
-                 std::vector<std::uint8_t> branch) {
-    return record_impl(std::move(op), std::move(value), inputs.begin(), inputs.size(), std::move(backward),
-                       std::move(branch));
 }
 
 Var Tape::record_impl(std::string&& op, Tensor&& value, const Var* inputs, std::size_t count,
@@ -159,24 +170,58 @@ void add_into(Tensor& dst, const Tensor& src) {
 
 }  // namespace
 
+Tensor& BackwardArgs::grad_in(std::size_t i) const {
+    Node& in = node(i);
+    if (!in.requires_grad)
+        throw TapeError(fmt::format("backward of '{}' (node #{}): input {} is a constant and takes no "
+                                    "gradient; check needs_grad({}) first",
+                                    op_, id_, i, i));
+    if (!in.has_grad) {  // first share this pass: zeros, in the buffer the last pass left if it fits
+        if (same_shape(in.grad.shape(), in.value().shape())) {
+            std::fill(in.grad.data(), in.grad.data() + in.grad.size(), 0.0);
+        } else {
+            in.grad = zeros(in.value().shape());
+        }
+        in.has_grad = true;
+    }
+    return in.grad;
+}
+
+void BackwardArgs::accumulate(std::size_t i, const Tensor& g) const {
+    Tensor& dst = grad_in(i);
+    if (same_shape(g.shape(), dst.shape())) {
+        add_into(dst, g);
+    } else {  // undo broadcasting (invariant 3)
+        add_into(dst, sum_to_shape(g, dst.shape(), op_));
+    }
+}
+
+void Tape::send(const BackwardArgs& a, Grads&& grads) {
+    if (grads.size() != a.size())
+        throw TapeError(fmt::format("backward of '{}' (node #{}): returned {} gradients for {} inputs",
+                                    a.op_, a.id_, grads.size(), a.size()));
+    for (std::size_t k = 0; k < a.size(); ++k)
+        if (a.needs_grad(k)) a.accumulate(k, grads[k]);
+}
+
 void Tape::backward(const Var& loss) {
     const Node& out = checked(loss, "backward");
-    if (out.value.size() != 1)
+    if (out.value().size() != 1)
         throw TapeError(fmt::format(
             "backward: the output of node #{} ({}) has shape {}, not a scalar; pass a seed gradient "
             "of that shape: backward(out, seed)",
-            loss.id_, out.op, shape_str(out.value.shape())));
-    Tensor seed = out.value;
+            loss.id_, out.op, shape_str(out.value().shape())));
+    Tensor seed = out.value();
     seed.fill(1.0);
     backward(loss, seed);
 }
 
 void Tape::backward(const Var& out, const Tensor& seed) {
     const Node& root = checked(out, "backward");
-    if (seed.shape() != root.value.shape())
+    if (seed.shape() != root.value().shape())
         throw ShapeError(fmt::format("backward: seed has shape {} but node #{} ({}) has shape {}",
                                      shape_str(seed.shape()), out.id_, root.op,
-                                     shape_str(root.value.shape())));
+                                     shape_str(root.value().shape())));
     for (std::size_t i = 0; i < size_; ++i) nodes_[i].has_grad = false;
     if (!root.requires_grad) return;  // nothing on the tape wants a gradient
 
@@ -184,15 +229,13 @@ void Tape::backward(const Var& out, const Tensor& seed) {
     r.grad = seed;
     r.has_grad = true;
 
-    std::vector<const Tensor*> inputs;
-    std::vector<bool> needs;
     // Invariant 2: node ids are a topological order, so one reverse sweep sees every node after
     // all of its consumers have added their share to its gradient.
     for (std::size_t i = out.id_ + 1; i-- > 0;) {
         Node& n = nodes_[i];
         if (!n.has_grad || !n.requires_grad) continue;
         if (n.param != nullptr) {
-            if (n.param->grad.shape() != n.grad.shape())
+            if (!same_shape(n.param->grad.shape(), n.grad.shape()))
                 throw ShapeError(fmt::format(
                     "backward: parameter '{}' has grad of shape {} but its value on the tape has shape "
                     "{}; was it reshaped after watch()? call zero_grad()",
@@ -202,41 +245,18 @@ void Tape::backward(const Var& out, const Tensor& seed) {
         }
         if (!n.backward) continue;  // a variable() leaf: its gradient stays on the node
 
-        // The argument lists live in `inputs`/`needs` across iterations (moved in and out of
-        // args), so a node's backward call allocates nothing but the gradients it returns.
-        inputs.clear();
-        needs.clear();
-        for (std::size_t id : n.inputs) {
-            inputs.push_back(&nodes_[id].value);
-            needs.push_back(nodes_[id].requires_grad);
-        }
-        BackwardArgs args{n.grad, n.value, std::move(inputs), std::move(needs)};
-        Grads grads = n.backward(args);
-        inputs = std::move(args.inputs);
-        needs = std::move(args.needs);
-        if (grads.size() != n.inputs.size())
-            throw TapeError(fmt::format("backward: op '{}' (node #{}) returned {} gradients for {} inputs",
-                                        n.op, i, grads.size(), n.inputs.size()));
-
-        for (std::size_t k = 0; k < n.inputs.size(); ++k) {
-            Node& in = nodes_[n.inputs[k]];
-            if (!in.requires_grad) continue;
-            Tensor& g = grads[k];
-            if (g.shape() != in.value.shape())  // undo broadcasting (invariant 3)
-                g = sum_to_shape(g, in.value.shape(), n.op.c_str());
-            if (anomaly_) {
-                for (std::size_t e = 0; e < g.size(); ++e)
-                    if (!std::isfinite(g.flat(e)))
+        const BackwardArgs args(n.grad, n.value(), nodes_.data(), n.inputs.data(), n.inputs.size(), n.op.c_str(), i);
+        n.backward(args);
+        if (anomaly_) {
+            for (std::size_t k = 0; k < n.inputs.size(); ++k) {
+                const Node& in = nodes_[n.inputs[k]];
+                if (!in.requires_grad || !in.has_grad) continue;
+                for (std::size_t e = 0; e < in.grad.size(); ++e)
+                    if (!std::isfinite(in.grad.flat(e)))
                         throw ValueError(fmt::format(
                             "anomaly: backward of node #{} ({}) sent a non-finite gradient to its input "
                             "{} (node #{}, {}): element {} is {}",
-                            i, n.op, k, n.inputs[k], in.op, e, g.flat(e)));
-            }
-            if (in.has_grad) {
-                add_into(in.grad, g);
-            } else {
-                store(in.grad, std::move(g));
-                in.has_grad = true;
+                            i, n.op, k, n.inputs[k], in.op, e, in.grad.flat(e)));
             }
         }
     }

@@ -6,18 +6,20 @@
 ///    inputs and a backward function. Inputs always exist before the op that uses them, so the
 ///    node list is already in topological order.
 /// 2. **Backward is a reverse loop.** `backward(L)` seeds dL/dL = 1 and visits the nodes from L
-///    down to the first, calling each node's backward function and adding (`+=`) the results into
+///    down to the first, calling each node's backward function, which adds (`+=`) its share into
 ///    its inputs' gradients. No recursion, no sort. Fan-out (a value used twice) needs nothing
 ///    special: both uses add into the same gradient.
-/// 3. **Broadcasting is undone in one place.** A backward function returns each input's gradient
-///    in the shape it had in the op (possibly broadcast); the tape sums it back down to the input's
-///    own shape (sum_to_shape), so no op repeats that logic.
+/// 3. **Broadcasting is undone in one place.** An op may hand back an input's gradient in the
+///    shape it had in the op (possibly broadcast); BackwardArgs::accumulate sums it back down to
+///    the input's own shape (sum_to_shape), so no op repeats that logic.
 /// 4. **Only what needs a gradient gets one.** A node requires a gradient iff one of its inputs
 ///    does, or it is a watched Parameter or a variable(). Constants, and everything computed only
 ///    from constants, are skipped by backward and cost no gradient memory.
 ///
 /// A tape is meant to be cheap to reuse: `reset()` forgets the nodes (their handles become
 /// invalid and say so) but keeps the node storage and gradient buffers for the next iteration.
+/// A backward function that adds straight into BackwardArgs::grad_in writes into those reused
+/// buffers, so a backward pass over a tape of the same shapes as the last one allocates nothing.
 ///
 /// Backward may be called more than once on the same tape (say, for two different outputs): each
 /// call recomputes the intermediate gradients from scratch and *adds* into the Parameters' grads,
@@ -28,6 +30,10 @@
 #include <cstdint>
 #include <functional>
 #include <initializer_list>
+#include <memory>
+#include <new>
+#include <type_traits>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -67,32 +73,151 @@ private:
     std::uint64_t generation_ = 0;
 };
 
-/// What a backward function is given: the gradient flowing into the op's output and the values
-/// of its output and inputs (no copies: references into the tape).
-struct BackwardArgs {
-    const Tensor& grad;                 ///< dL/d(output), shape of the output
-    const Tensor& out;                  ///< the op's forward value
-    std::vector<const Tensor*> inputs;  ///< the inputs' forward values, in call order
-    std::vector<bool> needs;            ///< needs[i]: does input i want a gradient?
+struct Node;
 
-    const Tensor& input(std::size_t i) const { return *inputs[i]; }
-    bool needs_grad(std::size_t i) const { return needs[i]; }
+/// What a backward function is given: the gradient flowing into the op's output, the values of
+/// its output and inputs (references into the tape, no copies), and where to send each input's
+/// gradient. A backward function sends input i its share in one of three ways:
+/// - return it in a Grads (the simplest; see Tape::record);
+/// - `a.accumulate(i, g)`, with g in input i's shape or the op's broadcast shape;
+/// - add it straight into `a.grad_in(i)`, input i's own gradient buffer (no allocation at all:
+///   the built-in elementwise ops and matmul do this).
+class BackwardArgs {
+public:
+    const Tensor& grad;  ///< dL/d(output), shape of the output
+    const Tensor& out;   ///< the op's forward value
+
+    /// Input i's forward value, in call order (throws TapeError if the op has no input i).
+    const Tensor& input(std::size_t i) const;
+    /// Does input i want a gradient? (False for constants: the op may skip that work.)
+    bool needs_grad(std::size_t i) const;
+    /// Number of inputs.
+    std::size_t size() const { return count_; }
+
+    /// Input i's gradient for this backward pass, in input i's shape: add (+=) this op's share
+    /// into it. It holds zeros before the first share arrives (so a value used twice, even by
+    /// the same op, sums its shares), and its memory is reused from the last pass. Throws
+    /// TapeError if input i does not need a gradient (check needs_grad(i) first).
+    Tensor& grad_in(std::size_t i) const;
+    /// Adds g into grad_in(i). g may have input i's shape or the broadcast shape the op computed
+    /// in; broadcast axes are summed away first (numpy's rule, undone in this one place). Throws
+    /// ShapeError naming the op if g's shape cannot come from input i's by broadcasting.
+    void accumulate(std::size_t i, const Tensor& g) const;
+
+private:
+    friend class Tape;
+    BackwardArgs(const Tensor& g, const Tensor& o, Node* nodes, const std::size_t* ids, std::size_t count,
+                 const char* op, std::size_t id)
+        : grad(g), out(o), nodes_(nodes), ids_(ids), count_(count), op_(op), id_(id) {}
+    Node& node(std::size_t i) const;
+    Node* nodes_;
+    const std::size_t* ids_;
+    std::size_t count_;
+    const char* op_;  // the op's name and node id, for error messages
+    std::size_t id_;
 };
 
-/// One gradient per input, in input order. An entry may have the input's shape or the broadcast
-/// shape the op computed in (the tape sums it back down). For an input with needs_grad(i) false
-/// the entry is ignored, so an op may skip that work and put `Tensor()` there.
-using Grads = std::vector<Tensor>;
+/// What a backward function may return: one gradient per input, in input order; the tape hands
+/// entry i to BackwardArgs::accumulate(i, ...), so it may have the input's shape or the broadcast
+/// shape the op computed in. For an input with needs_grad(i) false the entry is ignored, so an op
+/// may skip that work and put `Tensor()` there.
+///
+/// Build it from the gradients themselves, which are moved in (or evaluated in place, for an
+/// xtensor expression): `Grads{std::move(dx)}`, `Grads{a.grad * 2.0}`, `Grads{ga, gb}`; or make
+/// `Grads out(2)` and assign `out[0]`, `out[1]`.
+///
+/// Why not std::vector<Tensor>: ops on tiny tensors are dominated by bookkeeping, and a vector
+/// costs a heap block per op plus a default-constructed xarray per entry (xtensor 0.24's default
+/// xarray allocates one element). Up to kInline gradients live inside a Grads instead.
+class Grads {
+public:
+    static constexpr std::size_t kInline = 3;
 
-/// Computes an op's input gradients from its output gradient.
-using BackwardFn = std::function<Grads(const BackwardArgs&)>;
+    Grads() noexcept {}
+    /// n default (0-d) tensors, to be assigned.
+    explicit Grads(std::size_t n) {
+        for (std::size_t k = 0; k < n; ++k) emplace_back(Tensor());
+    }
+    /// One entry per argument: tensors are moved or copied in, expressions evaluated in place.
+    template <class... T, class = std::enable_if_t<(sizeof...(T) > 0) &&
+                                                   (!std::is_integral_v<std::decay_t<T>> && ...)>>
+    Grads(T&&... g) {
+        (emplace_back(std::forward<T>(g)), ...);
+    }
+    Grads(Grads&& o) noexcept { take(std::move(o)); }
+    Grads& operator=(Grads&& o) noexcept {
+        if (this != &o) {
+            clear();
+            take(std::move(o));
+        }
+        return *this;
+    }
+    Grads(const Grads&) = delete;
+    Grads& operator=(const Grads&) = delete;
+    ~Grads() { clear(); }
+
+    /// Appends one gradient (a Tensor, or an xtensor expression to evaluate).
+    template <class T>
+    Tensor& emplace_back(T&& g) {
+        if (size_ < kInline && heap_.empty()) return *new (slot(size_++)) Tensor(std::forward<T>(g));
+        if (heap_.empty()) {  // spill the inline entries first
+            heap_.reserve(2 * kInline);
+            for (std::size_t k = 0; k < size_; ++k) {
+                heap_.push_back(std::move(*slot(k)));
+                slot(k)->~Tensor();
+            }
+        }
+        heap_.emplace_back(std::forward<T>(g));
+        size_ = heap_.size();
+        return heap_.back();
+    }
+
+    std::size_t size() const { return size_; }
+    bool empty() const { return size_ == 0; }
+    Tensor& operator[](std::size_t k) { return heap_.empty() ? *slot(k) : heap_[k]; }
+    const Tensor& operator[](std::size_t k) const { return heap_.empty() ? *slot(k) : heap_[k]; }
+
+private:
+    Tensor* slot(std::size_t k) { return std::launder(reinterpret_cast<Tensor*>(buf_)) + k; }
+    const Tensor* slot(std::size_t k) const { return std::launder(reinterpret_cast<const Tensor*>(buf_)) + k; }
+    void destroy_inline() {
+        if (heap_.empty())
+            for (std::size_t k = 0; k < size_; ++k) slot(k)->~Tensor();
+    }
+    void clear() {
+        destroy_inline();
+        heap_.clear();
+        size_ = 0;
+    }
+    void take(Grads&& o) noexcept {
+        if (o.heap_.empty()) {
+            for (std::size_t k = 0; k < o.size_; ++k) new (slot(k)) Tensor(std::move(*o.slot(k)));
+        } else {
+            heap_ = std::move(o.heap_);
+        }
+        size_ = o.size_;
+        o.clear();
+    }
+
+    alignas(Tensor) unsigned char buf_[kInline * sizeof(Tensor)];
+    std::size_t size_ = 0;
+    std::vector<Tensor> heap_;  // all entries, once there are more than kInline
+};
+
+/// What the tape stores for an op: sends the op's input gradients back, given its output gradient
+/// (see BackwardArgs for the three ways). Tape::record also takes a function that returns Grads
+/// and wraps it into one of these.
+using BackwardFn = std::function<void(const BackwardArgs&)>;
 
 /// One recorded value. Public so that inspection (tables, DOT, the gradient checker's kink
 /// reports) can read it; only the tape writes it.
 struct Node {
     std::string op;                     ///< op name: "matmul", "relu", "param", "const", ...
     std::string label;                  ///< for leaves: the Parameter's or variable's name
-    Tensor value;                       ///< forward value (always a concrete array)
+    Tensor stored;                      ///< the forward value, unless shared holds it
+    std::shared_ptr<const Tensor> shared;  ///< a shared constant's value (Tape::constant(shared_ptr))
+    /// The forward value (always a concrete array).
+    const Tensor& value() const { return shared ? *shared : stored; }
     Tensor grad;                        ///< dL/dvalue, valid when has_grad
     std::vector<std::size_t> inputs;    ///< ids of the input nodes
     BackwardFn backward;                ///< empty for leaves
@@ -104,6 +229,15 @@ struct Node {
     /// disagree here exactly where a coordinate crossed the kink. Empty for smooth ops.
     std::vector<std::uint8_t> branch;
 };
+
+inline Node& BackwardArgs::node(std::size_t i) const {
+    if (i >= count_)
+        throw TapeError(fmt::format("backward of '{}' (node #{}): input {} requested, but the op has {} input(s)",
+                                    op_, id_, i, count_));
+    return nodes_[ids_[i]];
+}
+inline const Tensor& BackwardArgs::input(std::size_t i) const { return node(i).value(); }
+inline bool BackwardArgs::needs_grad(std::size_t i) const { return node(i).requires_grad; }
 
 /// Records ops; computes gradients by one reverse pass. Not copyable or movable: Vars point at it.
 class Tape {
@@ -119,11 +253,16 @@ public:
     Var variable(Tensor value, std::string name = "x");
     /// A leaf that never gets a gradient: data, labels-as-masks, fixed numbers.
     Var constant(Tensor value, std::string name = "const");
+    /// A constant that shares `value` instead of copying it: for data that many tapes read (a
+    /// training set, a fixed batch, the inputs of a numerical gradient's thousands of probes).
+    /// The tape holds a reference, so the tensor stays alive while the tape uses it.
+    Var constant(std::shared_ptr<const Tensor> value, std::string name = "const");
     /// A constant scalar (0-d tensor).
     Var scalar(double value);
 
     /// Appends an op: its value, its inputs and how to send a gradient back to them. This is how
-    /// every built-in op is written, and how you add your own (see ops.hpp for examples):
+    /// every built-in op is written, and how you add your own (see ops.hpp for examples). The
+    /// backward function either returns one gradient per input:
     /// \code
     /// Var cube(const Var& x) {   // d(x^3)/dx = 3x^2
     ///     Tensor v = x.value() * x.value() * x.value();
@@ -132,12 +271,29 @@ public:
     ///     });
     /// }
     /// \endcode
+    /// or returns nothing and adds into the inputs' gradient buffers itself, which allocates
+    /// nothing (this is how the built-in elementwise ops are written):
+    /// \code
+    ///     [](const BackwardArgs& a) {
+    ///         Tensor& gx = a.grad_in(0);
+    ///         for (std::size_t i = 0; i < gx.size(); ++i)
+    ///             gx.flat(i) += a.grad.flat(i) * 3.0 * a.input(0).flat(i) * a.input(0).flat(i);
+    ///     }
+    /// \endcode
     /// Inside a NoGrad scope the op is recorded as a constant (no backward).
-    Var record(std::string op, Tensor value, const std::vector<Var>& inputs, BackwardFn backward,
-               std::vector<std::uint8_t> branch = {});
+    template <class Backward>
+    Var record(std::string op, Tensor value, const std::vector<Var>& inputs, Backward&& backward,
+               std::vector<std::uint8_t> branch = {}) {
+        return record_impl(std::move(op), std::move(value), inputs.data(), inputs.size(),
+                           to_backward_fn(std::forward<Backward>(backward)), std::move(branch));
+    }
     /// The same for a braced list of inputs, `{x}` or `{a, b}` (no vector is allocated).
-    Var record(std::string op, Tensor value, std::initializer_list<Var> inputs, BackwardFn backward,
-               std::vector<std::uint8_t> branch = {});
+    template <class Backward>
+    Var record(std::string op, Tensor value, std::initializer_list<Var> inputs, Backward&& backward,
+               std::vector<std::uint8_t> branch = {}) {
+        return record_impl(std::move(op), std::move(value), inputs.begin(), inputs.size(),
+                           to_backward_fn(std::forward<Backward>(backward)), std::move(branch));
+    }
 
     /// Backpropagates from a scalar (one-element) loss: seeds dL/dL = 1.
     void backward(const Var& loss);
@@ -164,7 +320,23 @@ public:
 private:
     friend class Var;
     friend class NoGrad;
+    Node& append(std::string&& op);
     Node& append(std::string&& op, Tensor&& value);
+    void check_value(const Node& n) const;
+    // A backward function as the tape stores it: one returning Grads is wrapped so that its
+    // entries go through BackwardArgs::accumulate.
+    template <class Backward>
+    static BackwardFn to_backward_fn(Backward&& backward) {
+        using Result = std::invoke_result_t<std::decay_t<Backward>&, const BackwardArgs&>;
+        if constexpr (std::is_void_v<Result>) {
+            return BackwardFn(std::forward<Backward>(backward));
+        } else {
+            static_assert(std::is_same_v<Result, Grads>,
+                          "a backward function returns Grads or nothing (void)");
+            return [f = std::forward<Backward>(backward)](const BackwardArgs& a) { send(a, f(a)); };
+        }
+    }
+    static void send(const BackwardArgs& a, Grads&& grads);
     Var record_impl(std::string&& op, Tensor&& value, const Var* inputs, std::size_t count,
                     BackwardFn backward, std::vector<std::uint8_t> branch);
     const Node& checked(const Var& v, const char* what) const;

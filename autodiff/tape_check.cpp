@@ -97,7 +97,7 @@ GradientReport check_gradients(const TapeLossFn& loss, const std::vector<NamedIn
     std::vector<Tensor> analytic;
     for (std::size_t k = 0; k < values.size(); ++k) {  // the leaves are nodes 0 .. n-1 (see build)
         const Node& leaf = tape.node(k);
-        analytic.push_back(leaf.has_grad ? leaf.grad : zeros(leaf.value.shape()));
+        analytic.push_back(leaf.has_grad ? leaf.grad : zeros(leaf.value().shape()));
     }
 
     CheckOptions opt = options;

@@ -31,7 +31,7 @@ Tensor randn(const Shape& shape, std::mt19937_64& rng) {
 }
 
 void require_same_shape(const char* op, const Shape& a, const Shape& b) {
-    if (a != b)
+    if (!same_shape(a, b))
         throw ShapeError(fmt::format("{}: shapes differ: {} vs {}", op, shape_str(a), shape_str(b)));
 }
 

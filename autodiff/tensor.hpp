@@ -27,6 +27,15 @@ using Tensor = xt::xarray<double>;
 /// A tensor shape, as xtensor stores it.
 using Shape = Tensor::shape_type;
 
+/// a == b for two shapes, by a plain loop (xtensor's == goes through memcmp, a library call that
+/// costs more than the comparison itself on the tiny shapes every op compares).
+inline bool same_shape(const Shape& a, const Shape& b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i)
+        if (a[i] != b[i]) return false;
+    return true;
+}
+
 /// "(500, 3073)" for a shape; "()" for a scalar.
 std::string shape_str(const Shape& shape);
 

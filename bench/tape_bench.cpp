@@ -9,9 +9,10 @@
 //   1-element tensors the arithmetic is nothing; this is the bookkeeping a tape adds per op.
 // BM_ChainForwardOnly/10000: the same chain without backward, to split the cost in two.
 // BM_LinearReluCifar: scores = X W + b with X (500, 3073), W (3073, 10), b (10,);
-//   L = mean(relu(scores)) + 0.5 * reg * sum(W * W); backward. Dominated by two GEMMs of
+//   L = mean(relu(scores)) + 0.5 * reg * sum(W * W); backward, X a shared constant. Dominated by two GEMMs of
 //   500 x 3073 x 10 (forward X W, backward X^T G). OpenBLAS may pick a slow kernel on this CPU
 //   (DESIGN.md, Known traps): compare with OPENBLAS_CORETYPE=Haswell.
+#include <memory>
 #include <random>
 
 #include <benchmark/benchmark.h>
@@ -67,7 +68,8 @@ void BM_ChainForwardOnly(benchmark::State& state) {
 BENCHMARK(BM_ChainForwardOnly)->Arg(10000)->Unit(benchmark::kMicrosecond);
 
 void BM_LinearReluCifar(benchmark::State& state) {
-    const gradlab::Tensor X = random_tensor({500, 3073}, 1, 1.0);
+    // shared onto each tape, not copied (12 MB)
+    const auto X = std::make_shared<const gradlab::Tensor>(random_tensor({500, 3073}, 1, 1.0));
     gradlab::Parameter W(random_tensor({3073, 10}, 2, 1e-4), "W");
     gradlab::Parameter b(random_tensor({10}, 3, 1e-4), "b");
     const double reg = 1e-3;

@@ -76,35 +76,33 @@ TrainTest load_data(const DataOptions& o, std::ostream& out) {
 }
 
 SvmProblem::SvmProblem(const data::Dataset& train, const data::Dataset& test)
-    : x_train_(train.x), x_test_(test.x), y_train_(train.y), y_test_(test.y),
-      classes_(train.num_classes) {
-    data::append_bias_column(x_train_);
+    : x_test_(test.x), y_train_(train.y), y_test_(test.y), classes_(train.num_classes) {
+    Tensor x = train.x;
+    data::append_bias_column(x);
+    x_train_ = std::make_shared<const Tensor>(std::move(x));
     data::append_bias_column(x_test_);
-    x_train_t_ = xt::transpose(x_train_);
 }
 
-Shape SvmProblem::weight_shape() const { return {x_train_.shape()[1], classes_}; }
+Shape SvmProblem::weight_shape() const { return {x_train_->shape()[1], classes_}; }
 
 double SvmProblem::loss(const Tensor& w) const {
-    const Tensor scores = xt::linalg::dot(x_train_, w);
+    const Tensor scores = xt::linalg::dot(*x_train_, w);
     return losses::svm_value(scores, y_train_);
 }
 
 double SvmProblem::loss_and_gradient(const Tensor& w, Tensor& grad) const {
-    // The tape differentiates the loss with respect to the scores S = XW (the fused SVM op's
-    // hand-derived backward); the last link of the chain, dL/dW = X^T dL/dS, is one product with
-    // the transposed examples computed once. Putting X itself on the tape would copy the whole
-    // training set into a fresh tape at every step -- tens of MB, most of a step's time.
+    // The whole loss on a tape: S = X W, then the fused SVM op. Backward runs the SVM op's
+    // hand-derived dL/dS, then matmul's dL/dW = X^T dL/dS. X is shared onto the tape, not copied.
     Tape tape;
-    const Var scores = tape.variable(xt::linalg::dot(x_train_, w), "S");
-    const Var loss = losses::svm(scores, y_train_);
+    const Var wv = tape.variable(w, "W");
+    const Var loss = losses::svm(matmul(tape.constant(x_train_, "X"), wv), y_train_);
     tape.backward(loss);
-    grad = xt::linalg::dot(x_train_t_, scores.grad());
+    grad = wv.grad();
     return loss.value()();
 }
 
 double SvmProblem::train_accuracy(const Tensor& w) const {
-    const Tensor scores = xt::linalg::dot(x_train_, w);
+    const Tensor scores = xt::linalg::dot(*x_train_, w);
     return losses::accuracy(scores, y_train_);
 }
 

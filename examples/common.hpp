@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdint>
 #include <ostream>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -55,8 +56,8 @@ public:
     Shape weight_shape() const;
     /// The SVM loss of W on the training examples.
     double loss(const Tensor& w) const;
-    /// The loss and, into `grad`, its gradient dL/dW: the tape's dL/dS for the scores S = XW
-    /// (fused SVM op), then \f$ X^T \, dL/dS \f$.
+    /// The loss and, into `grad`, its gradient dL/dW, from the tape: svm(matmul(X, W)) with the
+    /// training examples X shared onto each step's tape, not copied.
     double loss_and_gradient(const Tensor& w, Tensor& grad) const;
     /// Accuracy of W on the training examples.
     double train_accuracy(const Tensor& w) const;
@@ -66,8 +67,8 @@ public:
     std::size_t n_train() const { return y_train_.size(); }
 
 private:
-    Tensor x_train_, x_test_;
-    Tensor x_train_t_;  // X^T, for dL/dW = X^T dL/dS
+    std::shared_ptr<const Tensor> x_train_;  // read by every step's tape (Tape::constant shares it)
+    Tensor x_test_;
     losses::Labels y_train_, y_test_;
     std::size_t classes_;
 };

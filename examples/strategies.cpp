@@ -106,7 +106,7 @@ StrategyResult run_gradient_descent(const GradientDescentOptions& o) {
     std::ostream& out = output(o.out);
     fmt::print(out, "== Strategy 3: following the gradient ==\n"
                     "Start from the same W = {:g} * randn; {} times, step W -= {:g} * dL/dW, the "
-                    "gradient from the tape (dL/dS of the SVM op, then X^T dL/dS).\n",
+                    "gradient from the tape (svm(matmul(X, W)), then backward).\n",
                o.init_scale, o.steps, o.step_size);
     const TrainTest d = load_data(o.data, out);
     const SvmProblem problem(d.train, d.test);

@@ -15,6 +15,7 @@ namespace gradlab {
 using detail::accumulate_map;
 using detail::accumulate_zip;
 using detail::binary;
+using detail::unary;
 using detail::map;
 using detail::zip;
 
@@ -33,7 +34,7 @@ constexpr auto kDiv = [](const auto& x, const auto& y) { return x / y; };
 // accumulate_map: plain loops, nothing allocated unless an operand was broadcast).
 
 Var operator+(const Var& a, const Var& b) {
-    return binary("add", a, b, [](const Tensor& x, const Tensor& y) { return zip(x, y, kAdd); },
+    return binary("add", a, b, kAdd,
                   [](const BackwardArgs& g) {  // d(a+b)/da = 1, d(a+b)/db = 1
                       for (std::size_t k = 0; k < 2; ++k)
                           if (g.needs_grad(k)) accumulate_map(g, k, g.grad, [](double v) { return v; });
@@ -41,7 +42,7 @@ Var operator+(const Var& a, const Var& b) {
 }
 
 Var operator-(const Var& a, const Var& b) {
-    return binary("sub", a, b, [](const Tensor& x, const Tensor& y) { return zip(x, y, kSub); },
+    return binary("sub", a, b, kSub,
                   [](const BackwardArgs& g) {  // d(a-b)/da = 1, d(a-b)/db = -1
                       if (g.needs_grad(0)) accumulate_map(g, 0, g.grad, [](double v) { return v; });
                       if (g.needs_grad(1)) accumulate_map(g, 1, g.grad, [](double v) { return -v; });
@@ -49,7 +50,7 @@ Var operator-(const Var& a, const Var& b) {
 }
 
 Var operator*(const Var& a, const Var& b) {
-    return binary("mul", a, b, [](const Tensor& x, const Tensor& y) { return zip(x, y, kMul); },
+    return binary("mul", a, b, kMul,
                   [](const BackwardArgs& g) {  // d(ab)/da = b, d(ab)/db = a
                       if (g.needs_grad(0)) accumulate_zip(g, 0, g.grad, g.input(1), kMul);
                       if (g.needs_grad(1)) accumulate_zip(g, 1, g.grad, g.input(0), kMul);
@@ -57,7 +58,7 @@ Var operator*(const Var& a, const Var& b) {
 }
 
 Var operator/(const Var& a, const Var& b) {
-    return binary("div", a, b, [](const Tensor& x, const Tensor& y) { return zip(x, y, kDiv); },
+    return binary("div", a, b, kDiv,
                   [](const BackwardArgs& g) {  // d(a/b)/da = 1/b, d(a/b)/db = -a/b^2 = -(a/b)/b
                       const Tensor& bv = g.input(1);
                       if (g.needs_grad(0)) accumulate_zip(g, 0, g.grad, bv, kDiv);
@@ -69,10 +70,9 @@ Var operator/(const Var& a, const Var& b) {
 }
 
 Var operator-(const Var& a) {
-    return a.tape().record("neg", map(a.value(), [](double v) { return -v; }), {a},
-                           [](const BackwardArgs& g) {  // d(-a)/da = -1
-                               accumulate_map(g, 0, g.grad, [](double v) { return -v; });
-                           });
+    return unary("neg", a, [](double v) { return -v; }, [](const BackwardArgs& g) {  // d(-a)/da = -1
+        accumulate_map(g, 0, g.grad, [](double v) { return -v; });
+    });
 }
 
 Var operator+(const Var& a, double b) { return a + a.tape().scalar(b); }

@@ -12,7 +12,7 @@
 namespace gradlab {
 
 using detail::accumulate_same;
-using detail::map;
+using detail::unary;
 using detail::zip;
 
 namespace {
@@ -61,14 +61,14 @@ Var pick(const char* op, const Var& a, const Var& b, TakeFirst take_first) {
 // ---- smooth functions ------------------------------------------------------------------------
 
 Var exp(const Var& x) {
-    return x.tape().record("exp", map(x.value(), [](double v) { return std::exp(v); }), {x},
+    return unary("exp", x, [](double v) { return std::exp(v); },
                            [](const BackwardArgs& g) {
                                accumulate_same(g, 0, g.grad, g.out, kMul);  // d(e^x)/dx = e^x
                            });
 }
 
 Var log(const Var& x) {
-    return x.tape().record("log", map(x.value(), [](double v) { return std::log(v); }), {x},
+    return unary("log", x, [](double v) { return std::log(v); },
                            [](const BackwardArgs& g) {
                                accumulate_same(g, 0, g.grad, g.input(0), kDiv);  // d(log x)/dx = 1/x
                            });
@@ -76,7 +76,7 @@ Var log(const Var& x) {
 
 Var pow(const Var& x, double p) {
     if (!std::isfinite(p)) throw ValueError(fmt::format("pow: the exponent must be finite, got {}", p));
-    return x.tape().record("pow", xt::pow(x.value(), p), {x}, [p](const BackwardArgs& g) {
+    return unary("pow", x, [p](double v) { return std::pow(v, p); }, [p](const BackwardArgs& g) {
         // d(x^p)/dx = p x^(p-1); x^0 is constant (and 0 * 0^-1 would be NaN)
         if (p == 0.0) return;
         accumulate_same(g, 0, g.grad, g.input(0), [p](const auto& a, const auto& x) { return a * p * std::pow(x, p - 1.0); });
@@ -84,26 +84,26 @@ Var pow(const Var& x, double p) {
 }
 
 Var sqrt(const Var& x) {
-    return x.tape().record("sqrt", map(x.value(), [](double v) { return std::sqrt(v); }), {x},
+    return unary("sqrt", x, [](double v) { return std::sqrt(v); },
                            [](const BackwardArgs& g) {  // d sqrt(x)/dx = 1 / (2 sqrt(x))
                                accumulate_same(g, 0, g.grad, g.out, [](double a, double y) { return a * 0.5 / y; });
                            });
 }
 
 Var tanh(const Var& x) {
-    return x.tape().record("tanh", map(x.value(), [](double v) { return std::tanh(v); }), {x},
+    return unary("tanh", x, [](double v) { return std::tanh(v); },
                            [](const BackwardArgs& g) {  // d tanh(x)/dx = 1 - tanh^2(x)
                                accumulate_same(g, 0, g.grad, g.out, [](double a, double y) { return a * (1.0 - y * y); });
                            });
 }
 
 Var sigmoid(const Var& x) {
-    Tensor v = map(x.value(), [](double t) {
+    const auto sigma = [](double t) {
         // e^-|x| never overflows: 1/(1+e^-x) for x >= 0, e^x/(1+e^x) for x < 0
         const double e = std::exp(-std::abs(t));
         return t >= 0.0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
-    });
-    return x.tape().record("sigmoid", std::move(v), {x}, [](const BackwardArgs& g) {
+    };
+    return unary("sigmoid", x, sigma, [](const BackwardArgs& g) {
         // d sigma/dx = sigma (1 - sigma)
         accumulate_same(g, 0, g.grad, g.out, [](double a, double y) { return a * y * (1.0 - y); });
     });
@@ -112,23 +112,21 @@ Var sigmoid(const Var& x) {
 // ---- kink ops: each records which branch every element took ----------------------------------
 
 Var relu(const Var& x) {
-    const Tensor& xv = x.value();
-    return x.tape().record(
-        "relu", map(xv, [](double t) { return t > 0.0 ? t : 0.0; }), {x},
+    return unary(
+        "relu", x, [](double t) { return t > 0.0 ? t : 0.0; },
         [](const BackwardArgs& g) {  // d relu(x)/dx = 1 if x > 0 else 0 (relu'(0) = 0)
             accumulate_same(g, 0, g.grad, g.input(0), [](double a, double t) { return t > 0.0 ? a : 0.0; });
         },
-        branches(xv, [](double t) -> std::uint8_t { return t > 0.0; }));
+        branches(x.value(), [](double t) -> std::uint8_t { return t > 0.0; }));
 }
 
 Var abs(const Var& x) {
-    const Tensor& xv = x.value();
-    return x.tape().record(
-        "abs", map(xv, [](double t) { return std::abs(t); }), {x},
+    return unary(
+        "abs", x, [](double t) { return std::abs(t); },
         [](const BackwardArgs& g) {  // d|x|/dx = sign(x), abs'(0) = 0
             accumulate_same(g, 0, g.grad, g.input(0), [](double a, double t) { return t > 0.0 ? a : t < 0.0 ? -a : 0.0; });
         },
-        branches(xv, [](double t) -> std::uint8_t { return t < 0.0 ? 0 : t == 0.0 ? 1 : 2; }));
+        branches(x.value(), [](double t) -> std::uint8_t { return t < 0.0 ? 0 : t == 0.0 ? 1 : 2; }));
 }
 
 Var clip(const Var& x, double lo, double hi) {

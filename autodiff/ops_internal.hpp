@@ -5,6 +5,8 @@
 #include <cstddef>
 #include <utility>
 
+#include <xtensor/xnoalias.hpp>
+
 #include "tape.hpp"
 
 namespace gradlab::detail {
@@ -57,38 +59,40 @@ Tensor map(const Tensor& x, F f) {
     return out;
 }
 
-/// zip's plain loop for equal shapes or a 0-d operand (one named result: NRVO, no move).
+/// out = f(a, b) elementwise with numpy broadcasting, into `out`, which already has the broadcast
+/// shape: a plain loop for equal shapes and 0-d operands (on the small tensors of a long chain of
+/// ops xtensor's expression machinery costs more than the arithmetic), xtensor (no temporary)
+/// otherwise, so `f` must be a generic lambda that works on doubles and on xtensor expressions
+/// alike, e.g. `[](const auto& x, const auto& y) { return x * y; }`.
 template <class F>
-Tensor zip_loop(const Tensor& a, const Tensor& b, F f) {
-    const bool same = same_shape(a.shape(), b.shape());
-    Tensor out = Tensor::from_shape(same || b.dimension() == 0 ? a.shape() : b.shape());
+void zip_into(Tensor& out, const Tensor& a, const Tensor& b, F f) {
     const double* pa = a.data();
     const double* pb = b.data();
     double* q = out.data();
     const std::size_t n = out.size();
-    if (same) {
+    if (same_shape(a.shape(), b.shape())) {
         for (std::size_t i = 0; i < n; ++i) q[i] = f(pa[i], pb[i]);
     } else if (b.dimension() == 0) {
         for (std::size_t i = 0; i < n; ++i) q[i] = f(pa[i], pb[0]);
-    } else {
+    } else if (a.dimension() == 0) {
         for (std::size_t i = 0; i < n; ++i) q[i] = f(pa[0], pb[i]);
+    } else {
+        xt::noalias(out) = f(a, b);
     }
-    return out;
 }
 
-/// f applied elementwise to a and b with numpy broadcasting. Equal shapes and 0-d operands take a
-/// plain loop; other shapes go through xtensor, so `f` must be a generic lambda that works on
-/// doubles and on xtensor expressions alike, e.g. `[](const auto& x, const auto& y) { return x * y; }`.
+/// f applied elementwise to a and b with numpy broadcasting, as a new tensor (see zip_into).
 template <class F>
 Tensor zip(const Tensor& a, const Tensor& b, F f) {
-    if (same_shape(a.shape(), b.shape()) || b.dimension() == 0 || a.dimension() == 0) return zip_loop(a, b, f);
-    return Tensor(f(a, b));
+    Tensor out = Tensor::from_shape(broadcast_shapes("zip", a.shape(), b.shape()));
+    zip_into(out, a, b, f);
+    return out;
 }
 
 /// Adds f(x[i], y[i]) into input k's gradient, where x has input k's shape and y has it too or
 /// is 0-d: a plain loop straight into the gradient buffer, nothing allocated. Other shapes (an
 /// operand that was broadcast) go through zip and BackwardArgs::accumulate, which sums the
-/// broadcast axes away. `f` is generic, as for zip.
+/// broadcast axes away. `f` is generic, as for zip_into.
 template <class F>
 void accumulate_zip(const BackwardArgs& a, std::size_t k, const Tensor& x, const Tensor& y, F f) {
     Tensor& dst = a.grad_in(k);
@@ -135,14 +139,30 @@ void accumulate_map(const BackwardArgs& a, std::size_t k, const Tensor& x, F f) 
     a.accumulate(k, map(x, f));
 }
 
-/// Records a binary elementwise op after checking that the shapes broadcast and share a tape.
-template <class Forward, class Backward>
-Var binary(const char* op, const Var& a, const Var& b, Forward forward, Backward backward,
-           std::vector<std::uint8_t> branch = {}) {
-    broadcast_shapes(op, a.shape(), b.shape());
+/// Records a unary elementwise op, value f(x) computed straight into the node's buffer (a plain
+/// loop; `f` takes a double).
+template <class F, class Backward>
+Var unary(const char* op, const Var& x, F f, Backward&& backward, std::vector<std::uint8_t> branch = {}) {
+    return x.tape().record_into(
+        op, x.shape(), {x},
+        [&x, f](Tensor& out) {
+            const double* p = x.value().data();
+            double* q = out.data();
+            for (std::size_t i = 0, n = out.size(); i < n; ++i) q[i] = f(p[i]);
+        },
+        std::forward<Backward>(backward), std::move(branch));
+}
+
+/// Records a binary elementwise op, value f(a, b) with broadcasting computed straight into the
+/// node's buffer, after checking that the shapes broadcast and share a tape. `f` is generic, as
+/// for zip_into.
+template <class F, class Backward>
+Var binary(const char* op, const Var& a, const Var& b, F f, Backward&& backward) {
+    Shape shape = broadcast_shapes(op, a.shape(), b.shape());
     require_same_tape(op, a, b);
-    // forward(...) as the argument: the value is built in place, not moved (see zip)
-    return a.tape().record(op, forward(a.value(), b.value()), {a, b}, std::move(backward), std::move(branch));
+    return a.tape().record_into(
+        op, std::move(shape), {a, b}, [&a, &b, f](Tensor& out) { zip_into(out, a.value(), b.value(), f); },
+        std::forward<Backward>(backward));
 }
 
 }  // namespace gradlab::detail

@@ -137,17 +137,28 @@ Var Tape::scalar(double value) {
     return constant(std::move(t), fmt::format("{}", value));
 }
 
-Var Tape::record_impl(std::string&& op, Tensor&& value, const Var* inputs, std::size_t count,
-                      BackwardFn backward, std::vector<std::uint8_t> branch) {
+Node& Tape::open_record(std::string&& op, const Var* inputs, std::size_t count) {
     bool requires = false;
     for (std::size_t k = 0; k < count; ++k) requires |= checked(inputs[k], op.c_str()).requires_grad;
-    requires &= grad_enabled();
-    Node& n = append(std::move(op), std::move(value));
+    Node& n = append(std::move(op));
+    n.requires_grad = requires && grad_enabled();
+    return n;
+}
+
+Var Tape::close_record(Node& n, const Var* inputs, std::size_t count, BackwardFn&& backward,
+                       std::vector<std::uint8_t>&& branch) {
+    check_value(n);
     for (std::size_t k = 0; k < count; ++k) n.inputs.push_back(inputs[k].id_);  // reuses capacity
-    n.requires_grad = requires;
-    if (requires) n.backward = std::move(backward);
+    if (n.requires_grad) n.backward = std::move(backward);
     n.branch = std::move(branch);
     return handle(size_ - 1);
+}
+
+Var Tape::record_impl(std::string&& op, Tensor&& value, const Var* inputs, std::size_t count,
+                      BackwardFn backward, std::vector<std::uint8_t> branch) {
+    Node& n = open_record(std::move(op), inputs, count);
+    store(n.stored, std::move(value));
+    return close_record(n, inputs, count, std::move(backward), std::move(branch));
 }
 
 void Tape::reset() {

@@ -32,9 +32,9 @@
 #include <initializer_list>
 #include <memory>
 #include <new>
+#include <string>
 #include <type_traits>
 #include <utility>
-#include <string>
 #include <vector>
 
 #include "parameter.hpp"
@@ -295,6 +295,27 @@ public:
                            to_backward_fn(std::forward<Backward>(backward)), std::move(branch));
     }
 
+    /// Appends an op whose value `fill` writes straight into the node's own buffer: `fill(out)`
+    /// is given a Tensor of `shape` -- the buffer this node had before the last reset() when the
+    /// shape is the same, so nothing is allocated -- and must overwrite every element. Otherwise
+    /// as record(); the built-in elementwise ops use it. `fill` must read its inputs through their
+    /// Vars (`x.value()`), not through references taken before the call: appending a node may move
+    /// the others.
+    template <class Fill, class Backward>
+    Var record_into(std::string op, Shape shape, std::initializer_list<Var> inputs, Fill&& fill,
+                    Backward&& backward, std::vector<std::uint8_t> branch = {}) {
+        Node& n = open_record(std::move(op), inputs.begin(), inputs.size());
+        n.stored.resize(shape);  // a no-op when the reused buffer already has this shape
+        try {
+            fill(n.stored);
+        } catch (...) {
+            --size_;  // the half-made node is forgotten
+            throw;
+        }
+        return close_record(n, inputs.begin(), inputs.size(), to_backward_fn(std::forward<Backward>(backward)),
+                            std::move(branch));
+    }
+
     /// Backpropagates from a scalar (one-element) loss: seeds dL/dL = 1.
     void backward(const Var& loss);
     /// Backpropagates from any output with an explicit seed gradient of the output's shape
@@ -337,6 +358,10 @@ private:
         }
     }
     static void send(const BackwardArgs& a, Grads&& grads);
+    // The two halves of recording an op (record_impl and record_into set the value in between).
+    Node& open_record(std::string&& op, const Var* inputs, std::size_t count);
+    Var close_record(Node& n, const Var* inputs, std::size_t count, BackwardFn&& backward,
+                     std::vector<std::uint8_t>&& branch);
     Var record_impl(std::string&& op, Tensor&& value, const Var* inputs, std::size_t count,
                     BackwardFn backward, std::vector<std::uint8_t> branch);
     const Node& checked(const Var& v, const char* what) const;

@@ -21,15 +21,11 @@
 
 #include <gradlab/autodiff/gradcheck.hpp>
 
+#include "bench_common.hpp"
+
 namespace {
 
-// Seeded N(0, scale^2) entries from the library's own generator (the same numbers everywhere).
-gradlab::Tensor random_tensor(const gradlab::Shape& shape, std::uint64_t seed, double scale) {
-    std::mt19937_64 rng(seed);
-    gradlab::Tensor t = gradlab::randn(shape, rng);
-    t *= scale;
-    return t;
-}
+using gradlab::bench::random_tensor;
 
 // Softmax cross-entropy of X W over n examples of d features and 10 classes.
 struct SoftmaxProblem {

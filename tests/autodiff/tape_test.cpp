@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <memory>
+#include <vector>
 
 #include <xtensor/xmath.hpp>
 
@@ -204,6 +205,42 @@ TEST_CASE("gradient buffers reused across reset and repeated backward hold no st
         if (pass == 0) first = gx;
         CHECK(gx == first);
     }
+}
+
+TEST_CASE("a reset tape of the same shapes reuses every value and gradient buffer", "[tape]") {
+    Tape tape;
+    std::vector<const double*> values, grads;
+    for (int pass = 0; pass < 2; ++pass) {
+        tape.reset();
+        Var x = tape.variable(Tensor{{1.0, 2.0}, {3.0, 4.0}});
+        Var y = relu(tanh(x) * x - x);  // unary and binary ops: record_into
+        tape.backward(sum(y));
+        for (std::size_t i = 0; i < tape.size(); ++i) {
+            const gradlab::Node& n = tape.node(i);
+            if (pass == 0) {
+                values.push_back(n.value().data());
+                grads.push_back(n.has_grad ? n.grad.data() : nullptr);
+            } else {
+                CHECK(n.value().data() == values[i]);
+                if (n.has_grad && i + 1 < tape.size()) CHECK(n.grad.data() == grads[i]);  // (not the seed)
+            }
+        }
+    }
+}
+
+TEST_CASE("record_into: a fill that throws leaves the tape as it was", "[tape][custom]") {
+    Tape tape;
+    Var x = tape.variable(Tensor{1.0, 2.0});
+    CHECK_THROWS_WITH(tape.record_into("bad", x.shape(), {x},
+                                       [](Tensor&) { throw gradlab::ValueError("bad: cannot fill"); },
+                                       [](const gradlab::BackwardArgs&) {}),
+                      "bad: cannot fill");
+    CHECK(tape.size() == 1);
+    Var y = tape.record_into("twice", x.shape(), {x}, [&x](Tensor& out) { out = 2.0 * x.value(); },
+                             [](const gradlab::BackwardArgs& a) { a.grad_in(0) += 2.0 * a.grad; });
+    CHECK(y.id() == 1);
+    tape.backward(sum(y));
+    CHECK(all_close(x.grad(), Tensor{2.0, 2.0}));
 }
 
 TEST_CASE("division's gradient stays finite where b^2 would underflow", "[tape]") {

@@ -19,7 +19,8 @@
 #include <gradlab/losses/metrics.hpp>
 #include <gradlab/losses/scores.hpp>
 
-#include "common.hpp"
+#include "support/common.hpp"
+#include "support/program.hpp"
 
 namespace gradlab::examples {
 namespace {
@@ -90,6 +91,14 @@ CustomLossResult run_custom_loss(const CustomLossOptions& options) {
         result.all_passed = result.all_passed && report.passed;
     }
     return result;
+}
+
+int custom_loss_main(int argc, char** argv) {
+    cli::Parser cli("custom_loss",
+                    "A smooth SVM loss written by hand twice (see examples/custom_loss.cpp), "
+                    "each gradient-checked. Exits with 1 if a check fails.");
+    if (auto code = cli.parse(argc, argv)) return *code;
+    return run_program_main("custom_loss", [&] { return run_custom_loss({}).all_passed ? 0 : 1; });
 }
 
 }  // namespace gradlab::examples

@@ -1,13 +1,10 @@
 /// \file experiments.hpp
-/// \brief The notes' experiments as functions: one options struct in, one result struct out.
+/// \brief Declarations only: what the tour and the tests need to call the notes' experiments.
 ///
-/// Each experiment lives in its own file (examples/<name>.cpp) and tells its story on the stream
-/// given in its options; the result holds the numbers the story ends with, so the tests can
-/// assert them and the tour can put them side by side. The programs (random_search, train, ...)
-/// are tiny main()s that parse flags into the options and call the function.
-///
-/// This header includes no xtensor, so the programs compile quickly. Defaults are small; the
-/// programs' flags make them bigger.
+/// Each experiment is one file, examples/<name>.cpp, read top to bottom: the notes' section it
+/// retells, the experiment function, and its program's main() with the flags. This header holds
+/// just the types that cross files -- one options struct in, one result struct out -- and the
+/// functions; the story is in the .cpp files. No xtensor here.
 #pragma once
 
 #include <cstddef>
@@ -49,7 +46,7 @@ struct DataOptions {
 };
 
 // ---------------------------------------------------------------------------------------------
-// The three strategies (strategies.cpp)
+// The three strategies (random_search.cpp, random_local_search.cpp, gradient_descent.cpp)
 // ---------------------------------------------------------------------------------------------
 
 /// What one strategy reached. Accuracies are fractions in [0, 1].
@@ -76,8 +73,7 @@ struct RandomSearchOptions {
     std::ostream* out = nullptr;  ///< the story; nullptr = std::cout
 };
 
-/// Runs strategy 1 with the multiclass SVM loss on the raw pixels with the bias trick, printing
-/// "attempt k: loss L, best B" lines like the notes, and the test accuracy of the best W.
+/// Strategy 1 (random_search.cpp).
 StrategyResult run_random_search(const RandomSearchOptions& options);
 
 /// Strategy 2, random local search: from W0 = init_scale * randn, try W + step * randn and keep it
@@ -93,7 +89,7 @@ struct RandomLocalSearchOptions {
     std::ostream* out = nullptr;
 };
 
-/// Runs strategy 2 on the same loss and data as run_random_search().
+/// Strategy 2 (random_local_search.cpp).
 StrategyResult run_random_local_search(const RandomLocalSearchOptions& options);
 
 /// Strategy 3, following the gradient: full-batch gradient descent from the same W0 as strategy 2.
@@ -108,7 +104,7 @@ struct GradientDescentOptions {
     std::ostream* out = nullptr;
 };
 
-/// Runs strategy 3 (analytic gradient from the tape, the fused SVM loss) on the same loss and data.
+/// Strategy 3 (gradient_descent.cpp).
 StrategyResult run_gradient_descent(const GradientDescentOptions& options);
 
 // ---------------------------------------------------------------------------------------------
@@ -139,9 +135,7 @@ struct NumericalGradientResult {
     double max_relative_error = 0.0;     ///< numerical versus analytic, over all elements
 };
 
-/// The notes' step-size experiment along the numerical gradient of the SVM loss on a small batch,
-/// printed as the notes' table; then one numerical and `timing_repeats` analytic gradients timed
-/// with std::chrono, and how far apart the two gradients are.
+/// The step-size sweep along the numerical gradient, and its cost (numerical_gradient.cpp).
 NumericalGradientResult run_numerical_gradient(const NumericalGradientOptions& options);
 
 // ---------------------------------------------------------------------------------------------
@@ -183,8 +177,7 @@ struct GradientCheckResult {
     bool all_passed = false;           ///< every check, the kink demo included, passed
 };
 
-/// Checks the tape's gradients of the SVM and softmax losses (composed and fused) and the
-/// two-layer net, each with the full, sparse and directional modes, then shows a kink crossing.
+/// The checker on five losses in three modes, then a kink crossing (gradient_check.cpp).
 GradientCheckResult run_gradient_check(const GradientCheckOptions& options);
 
 // ---------------------------------------------------------------------------------------------
@@ -219,9 +212,7 @@ struct TrainResult {
     double seconds = 0.0;             ///< wall time of training
 };
 
-/// Minibatch training of a linear classifier: pixels scaled to [0, 1], the training mean
-/// subtracted from every split, the bias as its own parameter; per-epoch validation accuracy,
-/// keep-best, then the test accuracy.
+/// Minibatch training of a linear classifier (train.cpp).
 TrainResult run_train(const TrainOptions& options);
 
 // ---------------------------------------------------------------------------------------------
@@ -247,8 +238,7 @@ struct CustomLossResult {
     bool all_passed = false;
 };
 
-/// A "smooth SVM" written by a user twice (composed from tape ops, and as a custom op with a
-/// hand-derived gradient), each gradient-checked.
+/// A smooth SVM written twice, composed and as a custom op, each checked (custom_loss.cpp).
 CustomLossResult run_custom_loss(const CustomLossOptions& options);
 
 // ---------------------------------------------------------------------------------------------
@@ -276,8 +266,7 @@ struct TapeGraphResult {
     std::string png_path;        ///< the PNG rendered, or "" if `dot` was missing or not asked
 };
 
-/// Builds the SVM loss (composed, plus L2) on a tiny batch, backpropagates, prints the tape as a
-/// table and writes its Graphviz drawing.
+/// The SVM loss of a tiny batch, its tape printed and drawn (tape_graph.cpp).
 TapeGraphResult run_tape_graph(const TapeGraphOptions& options);
 
 // ---------------------------------------------------------------------------------------------
@@ -317,13 +306,37 @@ struct TourResult {
     double seconds = 0.0;                    ///< wall time of the whole tour
 };
 
-/// Runs the story in order -- strategies 1 to 3, numerical versus analytic gradient, gradient
-/// checks, your own loss, the tape drawn, minibatch training -- and prints a summary table.
+/// Every experiment above in the notes' order, then a summary table (tour.cpp).
 TourResult run_tour(const TourOptions& options);
 
 /// `base` shrunk to a seconds-long run (300 training and 200 test examples, 40 evaluations per
 /// strategy, 2 epochs); the data source stays as given (`tour --smoke` picks blobs unless --data
 /// says otherwise).
 TourOptions smoke_tour_options(TourOptions base = {});
+
+// ---------------------------------------------------------------------------------------------
+// The programs
+// ---------------------------------------------------------------------------------------------
+
+/// The programs' bodies, one at the end of each experiment's file: parse the flags, run the
+/// experiment, return the exit status (0, 1 if a check failed or an error was reported, 2 for a
+/// bad flag). Each program's main() is program_main.cpp, compiled with the name of one of these.
+int random_search_main(int argc, char** argv);
+/// \copydoc random_search_main
+int random_local_search_main(int argc, char** argv);
+/// \copydoc random_search_main
+int gradient_descent_main(int argc, char** argv);
+/// \copydoc random_search_main
+int numerical_gradient_main(int argc, char** argv);
+/// \copydoc random_search_main
+int gradient_check_main(int argc, char** argv);
+/// \copydoc random_search_main
+int train_main(int argc, char** argv);
+/// \copydoc random_search_main
+int custom_loss_main(int argc, char** argv);
+/// \copydoc random_search_main
+int tape_graph_main(int argc, char** argv);
+/// \copydoc random_search_main
+int tour_main(int argc, char** argv);
 
 }  // namespace gradlab::examples

@@ -1,9 +1,14 @@
-// Gradient checks: the analytic gradient is fast and exact -- when it is right. The notes'
-// remedy is to compare it with the numerical gradient. gradlab's checker does that in three
-// modes: every coordinate (full), a random sample of them (sparse, for big parameters), and one
-// random direction (directional, two loss evaluations). Here it checks the SVM and softmax losses
-// (each composed from tape ops and as a fused op) and the two-layer net, then shows what a kink
-// crossing looks like in a report.
+// Gradient checks: is the analytic gradient right?
+//
+// The story (reference/optimization-1.md, "Computing the gradient analytically with Calculus"):
+// the analytic gradient is fast and exact -- when its derivation and code are right, which is
+// where mistakes hide. The notes' remedy is the gradient check: compute both gradients and
+// compare them. gradlab's checker does that in three modes: every coordinate (full), a random
+// sample of them (sparse, for big parameters), and one random direction (directional, two loss
+// evaluations). Here it checks the SVM and softmax losses (each composed from tape ops and as a
+// fused op) and the two-layer net, then shows a kink crossing: the SVM's max(0, .) has a corner,
+// and a centered difference straddling it sees two slopes at once; the report says why it
+// accepts the tape's subgradient there.
 #include <algorithm>
 #include <cmath>
 #include <functional>
@@ -19,7 +24,8 @@
 #include <gradlab/losses/softmax.hpp>
 #include <gradlab/losses/svm.hpp>
 
-#include "common.hpp"
+#include "support/common.hpp"
+#include "support/program.hpp"
 
 namespace gradlab::examples {
 namespace {
@@ -159,6 +165,23 @@ GradientCheckResult run_gradient_check(const GradientCheckOptions& o) {
     fmt::print(out, "all checks passed: {}; largest error on the smooth losses: {:.2e}\n\n",
                result.all_passed ? "yes" : "NO", result.max_smooth_error);
     return result;
+}
+
+int gradient_check_main(int argc, char** argv) {
+    GradientCheckOptions o;
+    cli::Parser cli("gradient_check",
+                             "Checks the tape's gradients against centered differences, and shows how "
+                             "the report explains a kink crossing. Exits with 1 if a check fails.");
+    cli.add("n", o.n, "examples");
+    cli.add("dims", o.dims, "features");
+    cli.add("classes", o.classes, "classes");
+    cli.add("hidden", o.hidden, "hidden units of the two-layer net");
+    cli.add("samples", o.samples, "coordinates probed by the sparse checks");
+    cli.add("reg", o.reg, "L2 strength");
+    cli.add("seed", o.seed, "seed of the data and weights");
+    cli.add("verbose", o.verbose, "print every report in full");
+    if (auto code = cli.parse(argc, argv)) return *code;
+    return run_program_main("gradient_check", [&] { return run_gradient_check(o).all_passed ? 0 : 1; });
 }
 
 }  // namespace gradlab::examples

@@ -1,9 +1,14 @@
-// The gradient, two ways. The numerical gradient needs nothing but the loss -- nudge each weight
-// by +-h and watch the loss move -- and it tells us the direction of steepest descent. The notes
-// then take one step along it with step sizes from 1e-10 to 1e-1: too small barely moves, too big
-// overshoots. Finally, the reason nobody trains with it: one numerical gradient costs two loss
+// The gradient, two ways: numerically, and from the tape.
+//
+// The story (reference/optimization-1.md, "Computing the gradient numerically with finite
+// differences" and "Computing the gradient analytically with Calculus"): the numerical gradient
+// needs nothing but the loss -- nudge each weight by +-h and watch the loss move -- and its
+// negative is the direction of steepest descent. The notes then take one step along it with step
+// sizes from 1e-10 to 1e-1: too small a step barely moves, too big a step overshoots the valley
+// and the loss explodes (the notes' "effect of step size"). Finally the reason nobody trains
+// with it (the notes' "problem of efficiency"): one numerical gradient costs two loss
 // evaluations per weight, while the tape's analytic gradient costs about one forward and one
-// backward pass, whatever the number of weights.
+// backward pass, whatever the number of weights. We time both and measure how far apart they are.
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -17,7 +22,8 @@
 #include <gradlab/optim/search.hpp>
 #include <gradlab/optim/step_size_sweep.hpp>
 
-#include "common.hpp"
+#include "support/common.hpp"
+#include "support/program.hpp"
 
 namespace gradlab::examples {
 
@@ -92,6 +98,26 @@ NumericalGradientResult run_numerical_gradient(const NumericalGradientOptions& o
                     "between the two (above round-off): {:.2e}\n\n",
                r.numerical_seconds / std::max(r.analytic_seconds, 1e-12), r.max_relative_error);
     return r;
+}
+
+int numerical_gradient_main(int argc, char** argv) {
+    NumericalGradientOptions o;
+    std::string source;
+    cli::Parser cli("numerical_gradient",
+                             "The notes' step-size table: one step along the numerical gradient of the "
+                             "SVM loss on a small batch, for step sizes 1e-10 ... 1e-1; then the time of "
+                             "a numerical versus an analytic gradient.");
+    add_data_flags(cli, o.data, source);
+    cli.add("h", o.h, "step of the centered differences");
+    cli.add("init-scale", o.init_scale, "W = init-scale * randn");
+    cli.add("repeats", o.timing_repeats, "analytic gradients to time");
+    cli.add("seed", o.seed, "seed of W");
+    if (auto code = cli.parse(argc, argv)) return *code;
+    return run_program_main("numerical_gradient", [&] {
+        finish_data_flags(o.data, source);
+        run_numerical_gradient(o);
+        return 0;
+    });
 }
 
 }  // namespace gradlab::examples

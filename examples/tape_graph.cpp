@@ -1,7 +1,12 @@
-// What the tape records: the full SVM loss of a linear classifier, L = svm(XW + b) + reg sum W^2,
-// on a batch of three examples, composed from tape ops. After backward every node holds its
-// value and its gradient; the table lists them in creation order (backward walks it bottom-up)
-// and the DOT file draws the same graph.
+// What the tape records, drawn.
+//
+// The story (reference/optimization-1.md, "Summary", the information flow): the forward pass
+// computes the scores from the data and the weights, the loss scores the scores, and the backward
+// pass carries the gradient of the loss back to the weights. Here that flow is visible node by
+// node: the full SVM loss of a linear classifier, L = svm(XW + b) + reg sum W^2, on a batch of
+// three examples, composed from tape ops. After backward every node holds its value and its
+// gradient; the table lists them in creation order (backward walks it bottom-up) and the DOT file
+// draws the same graph (rendered to PNG when Graphviz is installed).
 #include <filesystem>
 
 #include <fmt/format.h>
@@ -13,7 +18,9 @@
 #include <gradlab/losses/scores.hpp>
 #include <gradlab/losses/svm.hpp>
 
-#include "common.hpp"
+#include "support/common.hpp"
+#include "support/process.hpp"
+#include "support/program.hpp"
 
 namespace gradlab::examples {
 
@@ -45,7 +52,7 @@ TapeGraphResult run_tape_graph(const TapeGraphOptions& o) {
     write_dot(tape, r.dot_path);
     fmt::print(out, "wrote {}\n", r.dot_path);
     if (o.render) {
-        if (program_on_path("dot")) {
+        if (!find_on_path("dot").empty()) {
             const std::string png = (std::filesystem::path(o.out_dir) / "tape_graph.png").string();
             if (run_program({"dot", "-Tpng", r.dot_path, "-o", png}) == 0) {
                 r.png_path = png;
@@ -60,6 +67,27 @@ TapeGraphResult run_tape_graph(const TapeGraphOptions& o) {
     }
     fmt::print(out, "\n");
     return r;
+}
+
+int tape_graph_main(int argc, char** argv) {
+    TapeGraphOptions o;
+    bool no_render = false;
+    cli::Parser cli("tape_graph",
+                             "Builds the SVM loss of a tiny batch, prints every tape node with its value "
+                             "and gradient, and writes the graph as DOT (and PNG with Graphviz).");
+    cli.add("n", o.n, "examples in the batch");
+    cli.add("dims", o.dims, "features");
+    cli.add("classes", o.classes, "classes");
+    cli.add("reg", o.reg, "L2 strength");
+    cli.add("seed", o.seed, "seed of the data and weights");
+    cli.add("out", o.out_dir, "directory for tape_graph.dot and tape_graph.png");
+    cli.add("no-render", no_render, "do not run Graphviz");
+    if (auto code = cli.parse(argc, argv)) return *code;
+    o.render = !no_render;
+    return run_program_main("tape_graph", [&] {
+        run_tape_graph(o);
+        return 0;
+    });
 }
 
 }  // namespace gradlab::examples

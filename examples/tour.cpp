@@ -1,13 +1,21 @@
-// The tour: the optimization notes' story, run in order on real data with small sizes, ending in
-// one table that puts the numbers side by side.
+// The tour: the optimization notes' story, run in order, ending in one table.
+//
+// The story (reference/optimization-1.md, the whole section): random search (random_search.cpp),
+// random local search (random_local_search.cpp), the numerical gradient and the step size
+// (numerical_gradient.cpp), following the gradient (gradient_descent.cpp), checking it
+// (gradient_check.cpp), writing your own loss (custom_loss.cpp), the tape drawn (tape_graph.cpp),
+// and minibatch training on the whole training split (train.cpp). Each step is one call to the
+// experiment of that file; the tour only chooses the sizes and puts the numbers side by side.
 #include <filesystem>
 #include <fstream>
+#include <system_error>
 
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
-#include "common.hpp"
+#include "support/common.hpp"
 #include "support/plot.hpp"
+#include "support/program.hpp"
 
 namespace gradlab::examples {
 namespace {
@@ -183,6 +191,47 @@ TourResult run_tour(const TourOptions& o) {
     r.summary = summary_table(o, r);
     fmt::print(out, "\n{}", r.summary);
     return r;
+}
+
+namespace {
+
+// build/<preset>/tour-output when the program runs from build/<preset>/examples/, else
+// ./tour-output: the tour never writes into the source tree.
+std::string default_out_dir() {
+    std::error_code ec;
+    const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+    if (!ec && exe.parent_path().filename() == "examples" &&
+        std::filesystem::exists(exe.parent_path().parent_path() / "CMakeCache.txt", ec))
+        return (exe.parent_path().parent_path() / "tour-output").string();
+    return "tour-output";
+}
+
+}  // namespace
+
+int tour_main(int argc, char** argv) {
+    TourOptions o;
+    o.out_dir = default_out_dir();
+    std::string source;
+    cli::Parser cli("tour",
+                             "The optimization notes, run in order: random search, random local search, "
+                             "the numerical gradient and the step size, gradient descent, gradient checks, "
+                             "your own loss, the tape drawn, minibatch training; then a summary table.");
+    add_data_flags(cli, o.data, source);
+    source.clear();  // to tell "--data not given" (smoke runs then use blobs) from the default
+    cli.add("tries", o.tries, "loss evaluations per strategy");
+    cli.add("epochs", o.epochs, "epochs of minibatch training");
+    cli.add("gd-step-size", o.gd_step_size, "gradient descent's step size (0 = best of the sweep)");
+    cli.add("seed", o.seed, "seed of every random choice");
+    cli.add("out", o.out_dir, "directory for the files the tour writes");
+    cli.add("smoke", o.smoke, "tiny sizes on synthetic data (seconds; for tests)");
+    if (auto code = cli.parse(argc, argv)) return *code;
+    return run_program_main("tour", [&] {
+        if (source.empty()) source = o.smoke ? "blobs" : "fashion-mnist";
+        finish_data_flags(o.data, source);
+        const TourOptions run = o.smoke ? smoke_tour_options(o) : o;
+        const TourResult r = run_tour(run);
+        return r.checks.all_passed && r.custom_loss.all_passed ? 0 : 1;
+    });
 }
 
 }  // namespace gradlab::examples

@@ -1,7 +1,13 @@
-// Minibatch training of a linear classifier on a whole dataset: the notes' "mini-batch gradient
-// descent", with the optimizers that improved on plain SGD. Preprocessing as the course does it:
-// scale the pixels to [0, 1] and subtract the mean image of the *training* examples from every
-// split (a mean that has seen the test set would leak it into training).
+// Minibatch training: the notes' gradient descent at scale.
+//
+// The story (reference/optimization-1.md, "Gradient Descent", mini-batch gradient descent): on a
+// large training set, computing the full loss for every single update is wasteful; a gradient
+// from a small batch of examples (128 here) points roughly the same way at a fraction of the
+// cost, so many more updates fit in the same time. We train a linear softmax (or SVM) classifier
+// on a whole dataset with SGD, momentum or Adam, the optimizers that improved on plain SGD.
+// Preprocessing as the course does it: scale the pixels to [0, 1] and subtract the mean image of
+// the *training* examples from every split (a mean that has seen the test set would leak it into
+// training). A validation split, held out of training, picks the epoch whose W we keep.
 #include <algorithm>
 #include <cstring>
 #include <memory>
@@ -20,7 +26,8 @@
 #include <gradlab/optim/momentum.hpp>
 #include <gradlab/optim/sgd.hpp>
 
-#include "common.hpp"
+#include "support/common.hpp"
+#include "support/program.hpp"
 
 namespace gradlab::examples {
 namespace {
@@ -116,6 +123,33 @@ TrainResult run_train(const TrainOptions& o) {
                     "accuracy: {} on the training examples, {} on the {} test examples\n\n",
                r.best_epoch, r.seconds, percent(r.train_accuracy), percent(r.test_accuracy), d.test.size());
     return r;
+}
+
+int train_main(int argc, char** argv) {
+    TrainOptions o;
+    std::string source;
+    bool no_bar = false;
+    cli::Parser cli("train",
+                             "Trains a linear softmax (or SVM) classifier with minibatch SGD, momentum or "
+                             "Adam, with per-epoch validation accuracy, then reports the test accuracy.");
+    add_data_flags(cli, o.data, source);
+    cli.add("validation", o.validation, "training examples held out for validation");
+    cli.add_choice("loss", o.loss, {"softmax", "svm"}, "data loss");
+    cli.add_choice("optimizer", o.optimizer, {"sgd", "momentum", "adam"}, "optimizer");
+    cli.add("lr", o.lr, "learning rate");
+    cli.add("reg", o.reg, "L2 strength alpha");
+    cli.add("epochs", o.epochs, "epochs");
+    cli.add("batch-size", o.batch_size, "examples per minibatch");
+    cli.add("seed", o.seed, "seed of W, the split and the minibatch order");
+    cli.add("csv", o.csv, "write the per-epoch history to this CSV file");
+    cli.add("no-bar", no_bar, "plain lines even on a terminal");
+    if (auto code = cli.parse(argc, argv)) return *code;
+    o.progress_bar = !no_bar;
+    return run_program_main("train", [&] {
+        finish_data_flags(o.data, source);
+        run_train(o);
+        return 0;
+    });
 }
 
 }  // namespace gradlab::examples

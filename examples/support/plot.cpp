@@ -11,34 +11,17 @@
 #include <sstream>
 #include <vector>
 
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
 
-extern char** environ;
+#include "process.hpp"
 
 namespace gradlab::plot {
 
 namespace fs = std::filesystem;
 
 namespace {
-
-// The full path of `gnuplot` on the PATH, or "" if there is none.
-std::string find_gnuplot() {
-    const char* path = std::getenv("PATH");
-    std::istringstream dirs(path != nullptr ? path : "");
-    std::string dir;
-    while (std::getline(dirs, dir, ':')) {
-        const fs::path candidate = fs::path(dir.empty() ? "." : dir) / "gnuplot";
-        std::error_code ec;
-        if (fs::is_regular_file(candidate, ec) && ::access(candidate.c_str(), X_OK) == 0)
-            return candidate.string();
-    }
-    return {};
-}
 
 // A gnuplot single-quoted string: no escapes are interpreted, and '' stands for one quote.
 std::string quoted(const std::string& s) {
@@ -120,8 +103,7 @@ void render(const std::string& terminal, const std::string& body, const std::str
     if (!fs::is_directory(target.parent_path(), ec))
         throw IoError(fmt::format("plot: cannot draw {}: directory {} does not exist", path,
                                   target.parent_path().string()));
-    const std::string gnuplot = find_gnuplot();
-    if (gnuplot.empty())
+    if (!gnuplot_available())
         throw IoError(fmt::format("plot: cannot draw {}: gnuplot is not installed (apt install "
                                   "gnuplot-nox), or not on the PATH",
                                   path));
@@ -142,29 +124,12 @@ void render(const std::string& terminal, const std::string& body, const std::str
     script += "set output\n";  // closes and flushes the image before gnuplot exits
     write_file(script_file, script);
 
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log_file.c_str(),
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
-    std::string arg0 = "gnuplot";
-    std::string arg1 = script_file.string();
-    char* argv[] = {arg0.data(), arg1.data(), nullptr};
-    pid_t pid = 0;
-    const int spawn_error = posix_spawn(&pid, gnuplot.c_str(), &actions, nullptr, argv, environ);
-    posix_spawn_file_actions_destroy(&actions);
-    if (spawn_error != 0)
-        throw IoError(fmt::format("plot: cannot run {}: {}", gnuplot, std::strerror(spawn_error)));
-    int status = 0;
-    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
-    const bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
-                    fs::file_size(partial, ec) > 0 && !ec;
+    const int status = examples::run_program({"gnuplot", script_file.string()}, log_file.string());
+    const bool ok = status == 0 && fs::file_size(partial, ec) > 0 && !ec;
     if (!ok) {
         fs::remove(partial, ec);
         throw IoError(fmt::format("plot: gnuplot failed to draw {} (exit status {}):{}", path,
-                                  WIFEXITED(status) ? WEXITSTATUS(status) : -1, tail(log_file)));
+                                  status, tail(log_file)));
     }
     fs::rename(partial, target, ec);
     if (ec) {
@@ -183,7 +148,7 @@ std::string labels(const std::string& title, const std::string& x_label,
 
 }  // namespace
 
-bool gnuplot_available() { return !find_gnuplot().empty(); }
+bool gnuplot_available() { return !examples::find_on_path("gnuplot").empty(); }
 
 void draw(const LinePlot& plot, const std::string& path) {
     const std::string terminal = terminal_for(path, plot.width, plot.height);

@@ -5,7 +5,7 @@
 #include <sstream>
 #include <vector>
 
-#include <gradlab/examples/support/cli.hpp>
+#include "support/cli.hpp"
 
 using gradlab::cli::Parser;
 using Catch::Contains;

@@ -13,7 +13,7 @@
 
 #include <zlib.h>
 
-#include <gradlab/examples/support/datasets.hpp>
+#include "support/datasets.hpp"
 
 namespace fs = std::filesystem;
 namespace gd = gradlab::data;

@@ -6,8 +6,8 @@
 #include <random>
 #include <string>
 
-#include <gradlab/examples/experiments.hpp>
-#include <gradlab/examples/support/datasets.hpp>
+#include "experiments.hpp"
+#include "support/datasets.hpp"
 
 namespace examples_testing {
 

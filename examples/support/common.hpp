@@ -1,7 +1,7 @@
 /// \file common.hpp
-/// \brief What the experiments share (internal to the examples library): loading the data an
-/// experiment asked for, the linear classifier's loss as the notes' strategies see it, timing,
-/// and small output helpers.
+/// \brief What several experiments share (internal to the examples): loading the data an
+/// experiment asked for, the notes' SVM problem and the strategies' progress lines, timing, and
+/// small output helpers.
 #pragma once
 
 #include <chrono>
@@ -13,9 +13,10 @@
 
 #include <gradlab/autodiff/tensor.hpp>
 #include <gradlab/losses/metrics.hpp>
+#include <gradlab/optim/search.hpp>
 
-#include "experiments.hpp"
-#include "support/datasets.hpp"
+#include "../experiments.hpp"
+#include "datasets.hpp"
 
 namespace gradlab::examples {
 
@@ -73,14 +74,29 @@ private:
     std::size_t classes_;
 };
 
+/// Wraps a strategy's loss so that every evaluation prints the notes' "attempt k" line while the
+/// search runs (the first `first` in full, then one every `every`), with the best loss so far.
+class AttemptPrinter {
+public:
+    /// `word` starts each line ("attempt", "step").
+    AttemptPrinter(std::ostream& out, const char* word, std::size_t first, std::size_t every);
+    /// Reports the next evaluation's loss.
+    void operator()(double loss);
+
+private:
+    std::ostream& out_;
+    const char* word_;
+    std::size_t first_, every_;
+    std::size_t k_ = 0;
+    double best_;
+};
+
+/// A strategy's result from its search, with the accuracies of the best W, printed as the
+/// strategy's closing lines.
+StrategyResult finish_strategy(const char* name, const SvmProblem& problem, const optim::SearchResult& r,
+                               double seconds, std::ostream& out);
+
 /// "12.3 %" for a fraction.
 std::string percent(double fraction);
-
-/// True if an executable called `program` is on the PATH.
-bool program_on_path(const std::string& program);
-
-/// Runs `argv` (argv[0] looked up on the PATH) without a shell and waits; returns its exit
-/// status, or -1 if it could not be started or did not exit normally.
-int run_program(const std::vector<std::string>& argv);
 
 }  // namespace gradlab::examples

@@ -2,23 +2,17 @@
 #include "common.hpp"
 
 #include <algorithm>
-#include <cstdlib>
-#include <filesystem>
 #include <iostream>
+#include <limits>
 
 #include <fmt/format.h>
 #include <fmt/ostream.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
 #include <xtensor-blas/xlinalg.hpp>
 
 #include <gradlab/autodiff/ops.hpp>
 #include <gradlab/autodiff/tape.hpp>
 #include <gradlab/losses/scores.hpp>
 #include <gradlab/losses/svm.hpp>
-
-extern char** environ;
 
 namespace gradlab::examples {
 
@@ -113,31 +107,34 @@ double SvmProblem::test_accuracy(const Tensor& w) const {
 
 std::string percent(double fraction) { return fmt::format("{:.1f} %", 100.0 * fraction); }
 
-bool program_on_path(const std::string& program) {
-    const char* path = std::getenv("PATH");
-    if (path == nullptr) return false;
-    std::string dirs = path;
-    std::size_t start = 0;
-    while (start <= dirs.size()) {
-        const std::size_t end = std::min(dirs.find(':', start), dirs.size());
-        const std::filesystem::path candidate =
-            std::filesystem::path(end > start ? dirs.substr(start, end - start) : ".") / program;
-        if (::access(candidate.c_str(), X_OK) == 0 && !std::filesystem::is_directory(candidate)) return true;
-        start = end + 1;
-    }
-    return false;
+AttemptPrinter::AttemptPrinter(std::ostream& out, const char* word, std::size_t first, std::size_t every)
+    : out_(out), word_(word), first_(first), every_(every), best_(std::numeric_limits<double>::infinity()) {}
+
+void AttemptPrinter::operator()(double loss) {
+    best_ = std::min(best_, loss);
+    if (k_ < first_ || (every_ > 0 && k_ % every_ == 0))
+        fmt::print(out_, "{} {:4}: loss {:.6f}, best {:.6f}\n", word_, k_, loss, best_);
+    ++k_;
 }
 
-int run_program(const std::vector<std::string>& argv) {
-    if (argv.empty()) return -1;
-    std::vector<char*> args;
-    for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    pid_t pid = 0;
-    if (::posix_spawnp(&pid, args[0], nullptr, nullptr, args.data(), environ) != 0) return -1;
-    int status = 0;
-    if (::waitpid(pid, &status, 0) != pid || !WIFEXITED(status)) return -1;
-    return WEXITSTATUS(status);
+StrategyResult finish_strategy(const char* name, const SvmProblem& problem, const optim::SearchResult& r,
+                               double seconds, std::ostream& out) {
+    StrategyResult s;
+    s.strategy = name;
+    s.initial_loss = r.losses.front();
+    s.best_loss = r.best_loss;
+    s.train_accuracy = problem.train_accuracy(r.best_w);
+    s.test_accuracy = problem.test_accuracy(r.best_w);
+    s.evaluations = r.losses.size();
+    s.accepted = r.accepted;
+    s.seconds = seconds;
+    s.best_so_far = r.best_so_far;
+    fmt::print(out,
+               "{}: best loss {:.6f} (from {:.6f}) after {} loss evaluations in {:.1f} s\n"
+               "accuracy of the best W: {} on the training examples, {} on the test set\n\n",
+               name, s.best_loss, s.initial_loss, s.evaluations, seconds,
+               percent(s.train_accuracy), percent(s.test_accuracy));
+    return s;
 }
 
 }  // namespace gradlab::examples

@@ -1,4 +1,4 @@
-/// \file programs.hpp
+/// \file program.hpp
 /// \brief What the example programs' main()s share: the data flags and error reporting.
 /// No xtensor here, so the programs compile in a moment.
 #pragma once
@@ -9,8 +9,8 @@
 
 #include <gradlab/autodiff/error.hpp>
 
-#include "experiments.hpp"
-#include "support/cli.hpp"
+#include "../experiments.hpp"
+#include "cli.hpp"
 
 namespace gradlab::examples {
 

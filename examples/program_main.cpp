@@ -1,0 +1,8 @@
+// The main() of every example program: compiled once per program with GRADLAB_EXAMPLE naming it
+// (see CMakeLists.txt); the program itself -- flags, story, experiment -- is examples/<name>.cpp.
+#include "experiments.hpp"
+
+#define GRADLAB_EXAMPLE_ENTRY2(name) name##_main
+#define GRADLAB_EXAMPLE_ENTRY(name) GRADLAB_EXAMPLE_ENTRY2(name)
+
+int main(int argc, char** argv) { return gradlab::examples::GRADLAB_EXAMPLE_ENTRY(GRADLAB_EXAMPLE)(argc, argv); }

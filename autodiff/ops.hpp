@@ -8,7 +8,9 @@
 ///
 /// Subgradient conventions at kinks, chosen once: relu'(0) = 0, abs'(0) = 0, and a tie in max
 /// sends the whole gradient to the first maximal element (maximum/minimum: to the first operand).
-/// Kink ops record the branch each element took in Node::branch.
+/// Kink ops record the branch they took in Node::branch, by one rule (stated there): one code per
+/// element of the op's inputs broadcast together -- the input's shape for relu, abs, clip, max and
+/// the fused losses, the broadcast shape for maximum and minimum.
 ///
 /// The definitions are split by kind: ops.cpp (arithmetic, matmul, transpose, reshape),
 /// ops_elementwise.cpp, ops_reduce.cpp (sum, mean, max, softmax family), ops_index.cpp (gather,
@@ -18,6 +20,7 @@
 #include <cstddef>
 #include <vector>
 
+#include "ops_mixed.hpp"
 #include "tape.hpp"
 
 namespace gradlab {
@@ -58,7 +61,7 @@ Var mean(const Var& x, std::size_t axis, bool keepdims = false);
 /// and nowhere else. Records its branch: 1 for the element that was picked, 0 elsewhere.
 Var max(const Var& x);
 /// Largest element along `axis` (keepdims keeps that axis with size 1). Per slice, the gradient
-/// goes to the first maximal element; the branch (input-shaped) marks the picked elements.
+/// goes to the first maximal element; the branch (1 for each picked element) has x's shape.
 Var max(const Var& x, std::size_t axis, bool keepdims = false);
 
 /// \f$ \log \sum_k e^{x_k} \f$ along `axis`, computed stably as
@@ -103,8 +106,8 @@ Var clip(const Var& x, double lo, double hi);
 
 /// \name Elementwise maximum / minimum (broadcasting)
 /// \f$ \max(a, b) \f$: the gradient goes to a where a >= b, else to b -- a tie sends it to the
-/// first operand. minimum likewise with a <= b. Both record their branch per output element
-/// (1: the first operand was taken, 0: the second). A double operand is a constant.
+/// first operand. minimum likewise with a <= b. Both record their branch per element of the
+/// broadcast shape (1: the first operand was taken, 0: the second). A double operand is a constant.
 ///@{
 Var maximum(const Var& a, const Var& b);
 Var maximum(const Var& a, double b);
@@ -120,13 +123,32 @@ Var minimum(double a, const Var& b);
 /// a and b together. \f$ \partial/\partial a = m \f$, \f$ \partial/\partial b = 1 - m \f$.
 /// Throws ValueError if the mask holds anything but 0 and 1, ShapeError if the shapes do not
 /// broadcast.
-/// \note Call it qualified, `gradlab::where(m, a, b)`: an unqualified call also finds xtensor's
-/// `xt::where` through the Tensor argument (argument-dependent lookup), and that template wins
-/// overload resolution and fails to compile on Vars.
-Var where(const Tensor& mask, const Var& a, const Var& b);
+/// \note Works called unqualified, `where(m, a, b)`: xtensor's `xt::where` template is also
+/// found (argument-dependent lookup through the Tensor), but every parameter here is taken by
+/// value, which binds as well as its forwarding references, so this non-template overload wins
+/// for const and non-const arguments alike (see ops_mixed.hpp). A lazy mask expression
+/// (`xt::equal(...)`) is evaluated into a Tensor first.
+Var where(Tensor mask, Var a, Var b);
+/// where() with a lazy mask expression: the mask is data, so it is evaluated, then as above.
+template <class M, detail::if_lazy_expression<M> = 0>
+Var where(M&& mask, Var a, Var b) {
+    return where(Tensor(std::forward<M>(mask)), std::move(a), std::move(b));
+}
 /// x times a constant 0/1 mask (broadcasting): zeroes, and stops the gradient of, the masked-out
 /// elements. \f$ \partial/\partial x = m \f$. Same errors as where().
 Var mask(const Var& x, const Tensor& mask);
+/// x with the elements where the constant 0/1 `mask` is 1 replaced by `value`, which may be
+/// \f$ \pm\infty \f$: \f$ y = x \f$ where \f$ m = 0 \f$, \f$ y = v \f$ where \f$ m = 1 \f$
+/// (a choice, so an infinite value never meets a 0 factor). \f$ \partial y/\partial x = 1 - m \f$:
+/// no gradient reaches a filled element. The mask broadcasts into x's shape, the result has x's
+/// shape. With value = -inf, "the largest score among the wrong classes" is one line:
+/// \code
+/// Var best_wrong = max(masked_fill(s, one_hot(y, C), -INFINITY), 1);   // max_{j != y_i} s_ij
+/// \endcode
+/// (a row whose every element is filled has max -inf; anomaly mode reports -inf values).
+/// Throws ValueError for a mask that holds anything but 0 and 1 or a NaN value, ShapeError if
+/// the mask does not broadcast into x's shape.
+Var masked_fill(const Var& x, Tensor mask, double value);
 ///@}
 
 /// \name Integer labels

@@ -155,13 +155,13 @@ Var minimum(double a, const Var& b) { return minimum(b.tape().scalar(a), b); }
 
 // ---- constant masks --------------------------------------------------------------------------
 
-Var where(const Tensor& mask, const Var& a, const Var& b) {
+Var where(Tensor mask, Var a, Var b) {  // by value: see the note in ops.hpp
     require_mask("where", mask);
     detail::require_same_tape("where", a, b);
     const Shape ab = broadcast_shapes("where", a.shape(), b.shape());
     broadcast_shapes("where (mask against operands)", mask.shape(), ab);
     Tensor v = xt::where(mask, a.value(), b.value());  // a choice, not m a + (1-m) b: inf stays inf
-    return a.tape().record("where", std::move(v), {a, b}, [mask](const BackwardArgs& g) {
+    return a.tape().record("where", std::move(v), {a, b}, [mask = std::move(mask)](const BackwardArgs& g) {
         // d/da = m, d/db = 1 - m
         return Grads{g.needs_grad(0) ? Tensor(g.grad * mask) : Tensor(),
                      g.needs_grad(1) ? Tensor(g.grad * (1.0 - mask)) : Tensor()};

@@ -1,5 +1,10 @@
-// Integer-label ops: gather (pick one score per row) and one_hot.
+// Integer-label ops: gather (pick one score per row) and one_hot; masked_fill, which takes a
+// one_hot mask to leave the correct class out of a max.
 #include "ops.hpp"
+
+#include <cmath>
+
+#include <xtensor/xoperation.hpp>
 
 #include "ops_internal.hpp"
 
@@ -40,6 +45,22 @@ Tensor one_hot(const std::vector<std::size_t>& labels, std::size_t num_classes) 
         t.data()[i * num_classes + labels[i]] = 1.0;
     }
     return t;
+}
+
+Var masked_fill(const Var& x, Tensor mask, double value) {
+    if (std::isnan(value)) throw ValueError("masked_fill: the fill value is NaN");
+    for (std::size_t i = 0; i < mask.size(); ++i)
+        if (mask.flat(i) != 0.0 && mask.flat(i) != 1.0)
+            throw ValueError(fmt::format("masked_fill: the mask must hold only 0 and 1, but element {} (flat "
+                                         "index) of the mask of shape {} is {}",
+                                         i, shape_str(mask.shape()), mask.flat(i)));
+    if (!same_shape(broadcast_shapes("masked_fill", x.shape(), mask.shape()), x.shape()))
+        throw ShapeError(fmt::format("masked_fill: a mask of shape {} does not broadcast into x's shape {}",
+                                     shape_str(mask.shape()), shape_str(x.shape())));
+    Tensor v = xt::where(mask, value, x.value());  // a choice: an infinite value is never multiplied
+    return x.tape().record("masked_fill", std::move(v), {x}, [mask = std::move(mask)](const BackwardArgs& g) {
+        return Grads{Tensor(xt::where(mask, 0.0, g.grad))};  // dy/dx = 1 - m
+    });
 }
 
 }  // namespace gradlab

@@ -3,11 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <numeric>
-#include <random>
 
 #include "gradcheck.hpp"
 #include "gradcheck_probe.hpp"
+#include "random.hpp"
 
 namespace gradlab {
 
@@ -19,24 +18,6 @@ using detail::ProbeValues;
 constexpr const char* kOp = "check_gradient";
 constexpr double kEps = std::numeric_limits<double>::epsilon();
 constexpr std::size_t kMaxKeptRows = 50;  // failures / kinks kept when keep_rows is off
-
-// A uniform integer in [0, n) from the raw 64-bit stream, by rejection (no modulo bias).
-// std::uniform_int_distribution's algorithm is left to the standard library, so it could draw
-// other numbers from the same seed elsewhere; this one is the same on every platform.
-std::uint64_t uniform_below(std::mt19937_64& rng, std::uint64_t n) {
-    const std::uint64_t threshold = (0 - n) % n;  // 2^64 mod n: the biased low values
-    std::uint64_t r;
-    do r = rng(); while (r < threshold);
-    return r % n;
-}
-
-// A standard normal by Box-Muller, for the same reason.
-double standard_normal(std::mt19937_64& rng) {
-    constexpr double kTwoPi = 6.283185307179586476925;
-    const double u1 = (static_cast<double>(rng() >> 11) + 1.0) * 0x1.0p-53;  // (0, 1]
-    const double u2 = static_cast<double>(rng() >> 11) * 0x1.0p-53;          // [0, 1)
-    return std::sqrt(-2.0 * std::log(u1)) * std::cos(kTwoPi * u2);
-}
 
 // Stratified shares of k samples: every input first gets an equal share (capped at its size),
 // then what the capped ones could not take is shared again among the others, until k is placed.
@@ -59,17 +40,13 @@ std::vector<std::size_t> sample_shares(const std::vector<NamedInput>& inputs, st
 
 std::vector<Coordinate> sparse_coordinates(const std::vector<NamedInput>& inputs, std::size_t k,
                                            std::uint64_t seed) {
-    std::mt19937_64 rng(seed);
+    RandomEngine rng(seed);
     const auto share = sample_shares(inputs, k);
     std::vector<Coordinate> coords;
     for (std::size_t i = 0; i < inputs.size(); ++i) {
-        // partial Fisher-Yates: the first share[i] entries become a uniform sample without repeats
-        std::vector<std::size_t> idx(inputs[i].value.size());
-        std::iota(idx.begin(), idx.end(), std::size_t{0});
-        for (std::size_t j = 0; j < share[i]; ++j)
-            std::swap(idx[j], idx[j + uniform_below(rng, idx.size() - j)]);
-        std::sort(idx.begin(), idx.begin() + static_cast<std::ptrdiff_t>(share[i]));
-        for (std::size_t j = 0; j < share[i]; ++j) coords.push_back({i, idx[j]});
+        std::vector<std::size_t> idx = random::sample(rng, inputs[i].value.size(), share[i]);
+        std::sort(idx.begin(), idx.end());
+        for (std::size_t j : idx) coords.push_back({i, j});
     }
     return coords;
 }
@@ -170,13 +147,16 @@ void check_coordinates(const MultiScalarFn& f, double f0, const std::vector<Tens
 // One random direction v (unit length over all inputs together), one centered difference.
 DirectionalResult check_direction(const MultiScalarFn& f, double f0, const std::vector<Tensor>& analytic,
                                   const std::vector<NamedInput>& inputs, const CheckOptions& opt) {
-    std::mt19937_64 rng(opt.seed);
+    RandomEngine rng(opt.seed);
     std::vector<Tensor> v;
     double norm2 = 0.0;
     for (const auto& in : inputs) {
         Tensor d = zeros(in.value.shape());
         for (std::size_t j = 0; j < d.size(); ++j) {
-            d.flat(j) = standard_normal(rng);
+            // The cosine half of a Box-Muller pair (u2 in [0, 1)); the sine half is not used,
+            // so a seed gives the direction it always gave.
+            const double u1 = random::uniform_nonzero(rng);
+            d.flat(j) = random::box_muller(u1, random::uniform(rng)).first;
             norm2 += d.flat(j) * d.flat(j);
         }
         v.push_back(std::move(d));

@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <limits>
 
+#include "atomic_file.hpp"
+
 namespace gradlab {
 
 namespace {
@@ -140,19 +142,7 @@ std::string to_dot(const Tape& tape, const InspectOptions& o) {
 
 void write_dot(const Tape& tape, const std::string& path, const InspectOptions& o) {
     const std::string text = to_dot(tape, o);
-    const std::string tmp = path + ".tmp";
-    std::FILE* f = std::fopen(tmp.c_str(), "wb");
-    if (f == nullptr) throw IoError(fmt::format("write_dot: cannot open '{}' for writing", tmp));
-    const bool wrote = std::fwrite(text.data(), 1, text.size(), f) == text.size();
-    const bool closed = std::fclose(f) == 0;
-    if (!wrote || !closed) {
-        std::remove(tmp.c_str());
-        throw IoError(fmt::format("write_dot: writing '{}' failed", tmp));
-    }
-    if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-        std::remove(tmp.c_str());
-        throw IoError(fmt::format("write_dot: cannot rename '{}' to '{}'", tmp, path));
-    }
+    write_file_atomic(path, text, "write_dot");
 }
 
 }  // namespace gradlab

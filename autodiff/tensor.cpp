@@ -16,16 +16,12 @@ std::string shape_str(const Shape& shape) {
 
 Tensor zeros(const Shape& shape) { return Tensor(xt::zeros<double>(shape)); }
 
-Tensor randn(const Shape& shape, std::mt19937_64& rng) {
+Tensor randn(const Shape& shape, RandomEngine& rng) {
     Tensor t = zeros(shape);
-    // A uniform in (0, 1] from the top 53 bits: never 0, so the log below is finite.
-    auto uniform = [&rng] { return (static_cast<double>(rng() >> 11) + 1.0) * 0x1.0p-53; };
-    constexpr double two_pi = 6.283185307179586476925286766559;
     for (std::size_t i = 0; i < t.size(); i += 2) {
-        const double r = std::sqrt(-2.0 * std::log(uniform()));
-        const double theta = two_pi * uniform();
-        t.flat(i) = r * std::cos(theta);
-        if (i + 1 < t.size()) t.flat(i + 1) = r * std::sin(theta);
+        const auto [z0, z1] = random::normal_pair(rng);
+        t.flat(i) = z0;
+        if (i + 1 < t.size()) t.flat(i + 1) = z1;  // an odd size drops the pair's last normal
     }
     return t;
 }

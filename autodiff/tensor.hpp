@@ -8,7 +8,6 @@
 #pragma once
 
 #include <cstddef>
-#include <random>
 #include <string>
 #include <vector>
 
@@ -18,6 +17,7 @@
 #include <xtensor/xio.hpp>
 
 #include "error.hpp"
+#include "random.hpp"
 
 namespace gradlab {
 
@@ -43,12 +43,12 @@ std::string shape_str(const Shape& shape);
 /// holding the values 2 and 3 -- an xtensor trap; use this instead).
 Tensor zeros(const Shape& shape);
 
-/// A standard-normal tensor of the given shape drawn from `rng`, by the Box--Muller transform on
-/// the generator's raw 64-bit output: \f$ z = \sqrt{-2 \ln u_1} \cos(2 \pi u_2) \f$ (and its sine
-/// twin) for uniforms \f$ u_1 \in (0, 1] \f$, \f$ u_2 \f$. std::mt19937_64's output is fixed by the
-/// C++ standard but std::normal_distribution is not, so this gives the same numbers everywhere.
-/// Every seeded initialization in gradlab (random search, weight init, tests) draws from here.
-Tensor randn(const Shape& shape, std::mt19937_64& rng);
+/// A standard-normal tensor of the given shape, filled in order from random::normal_pair (the
+/// Box--Muller transform on the generator's raw output; random.hpp says why not
+/// std::normal_distribution). Seeded initializations in gradlab's library (random search, weight
+/// init, random_normal) draw from here; the gradient checker's directions and the examples'
+/// synthetic sets use the same random.hpp source through its other functions.
+Tensor randn(const Shape& shape, RandomEngine& rng);
 
 /// Throws ShapeError naming `op` unless `a` and `b` have the same shape.
 void require_same_shape(const char* op, const Shape& a, const Shape& b);

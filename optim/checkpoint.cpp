@@ -6,10 +6,6 @@
 #include <iterator>
 #include <sstream>
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <fmt/format.h>
 
 namespace gradlab::optim {
@@ -141,52 +137,6 @@ std::string errno_text() { return std::strerror(errno); }
 
 }  // namespace
 
-void write_file_atomic(const std::string& path, const std::string& bytes) {
-    // The temp file sits next to the target: rename() is only atomic within one file system.
-    std::string tmp = path + ".tmp.XXXXXX";
-    const int fd = ::mkstemp(tmp.data());
-    if (fd < 0)
-        throw IoError(fmt::format("write_file_atomic: cannot create a temporary file next to '{}': {}", path,
-                                  errno_text()));
-    auto fail = [&](const char* what) {
-        const std::string why = errno_text();
-        ::close(fd);
-        ::unlink(tmp.c_str());
-        throw IoError(fmt::format("write_file_atomic: {} '{}' failed: {} (the previous file is unchanged)", what,
-                                  path, why));
-    };
-    std::size_t done = 0;
-    while (done < bytes.size()) {
-        const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            fail("writing");
-        }
-        done += static_cast<std::size_t>(n);
-    }
-    // mkstemp makes the file 0600; give it the usual rw-r--r-- (umask cannot be read thread-safely).
-    if (::fchmod(fd, 0644) != 0) fail("setting permissions of");
-    if (::fsync(fd) != 0) fail("flushing");
-    if (::close(fd) != 0) {
-        const std::string why = errno_text();
-        ::unlink(tmp.c_str());
-        throw IoError(fmt::format("write_file_atomic: closing '{}' failed: {}", path, why));
-    }
-    if (::rename(tmp.c_str(), path.c_str()) != 0) {
-        const std::string why = errno_text();
-        ::unlink(tmp.c_str());
-        throw IoError(fmt::format("write_file_atomic: renaming onto '{}' failed: {}", path, why));
-    }
-    // Make the rename itself durable.
-    const auto slash = path.rfind('/');
-    const std::string dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
-    const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
-    if (dfd >= 0) {
-        ::fsync(dfd);
-        ::close(dfd);
-    }
-}
-
 void save_checkpoint(const std::string& path, const Checkpoint& c) {
     std::string payload;
     put_u64(payload, c.epoch);
@@ -202,7 +152,7 @@ void save_checkpoint(const std::string& path, const Checkpoint& c) {
     put_u64(file, payload.size());
     file += payload;
     put_u32(file, crc(payload.data(), payload.size()));
-    write_file_atomic(path, file);
+    write_file_atomic(path, file, "save_checkpoint");
 }
 
 Checkpoint load_checkpoint(const std::string& path) {

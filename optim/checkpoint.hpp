@@ -28,6 +28,7 @@
 #include <utility>
 #include <vector>
 
+#include <gradlab/autodiff/atomic_file.hpp>
 #include <gradlab/optim/optimizer.hpp>
 
 namespace gradlab::optim {
@@ -59,8 +60,7 @@ Checkpoint capture_checkpoint(const std::vector<Parameter*>& params, const Optim
 void restore_checkpoint(const Checkpoint& c, const std::vector<Parameter*>& params, Optimizer& optimizer,
                         std::mt19937_64& rng);
 
-/// Replaces the file at `path` with `bytes` atomically: temp file in the same directory, write,
-/// fsync, rename, fsync the directory. Throws IoError naming the file on failure.
-void write_file_atomic(const std::string& path, const std::string& bytes);
+/// The library's atomic file replacement (autodiff/atomic_file.hpp), also reachable from here.
+using gradlab::write_file_atomic;
 
 }  // namespace gradlab::optim

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include <gradlab/autodiff/random.hpp>
 #include <gradlab/optim/checkpoint.hpp>
 #include <gradlab/optim/progress.hpp>
 
@@ -17,19 +18,6 @@ namespace gradlab::optim {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-// Fisher-Yates with rejection sampling on the generator's raw 64-bit output:
-// std::shuffle / uniform_int_distribution differ between standard libraries, this does not.
-void shuffle_indices(std::vector<std::size_t>& idx, std::mt19937_64& rng) {
-    for (std::size_t i = idx.size(); i > 1; --i) {
-        const std::uint64_t bound = i;
-        const std::uint64_t limit = std::numeric_limits<std::uint64_t>::max() -
-                                    std::numeric_limits<std::uint64_t>::max() % bound;
-        std::uint64_t r;
-        do r = rng(); while (r >= limit);
-        std::swap(idx[i - 1], idx[static_cast<std::size_t>(r % bound)]);
-    }
-}
 
 // The bookkeeping that has to survive a resume, beyond params/optimizer/rng.
 struct Monitor {
@@ -135,7 +123,7 @@ FitResult fit(const std::vector<Parameter*>& params, Optimizer& optimizer, std::
         if (o.patience > 0 && mon.since_best >= o.patience) break;  // a resumed run that had already stopped
         const auto epoch_start = Clock::now();
         std::iota(order.begin(), order.end(), std::size_t{0});
-        if (o.shuffle) shuffle_indices(order, rng);
+        if (o.shuffle) random::shuffle(rng, order);
         const double lr = optimizer.learning_rate();
         double loss_sum = 0.0;
         std::size_t seen = 0;

@@ -94,11 +94,10 @@ CustomLossResult run_custom_loss(const CustomLossOptions& options) {
 }
 
 int custom_loss_main(int argc, char** argv) {
-    cli::Parser cli("custom_loss",
-                    "A smooth SVM loss written by hand twice (see examples/custom_loss.cpp), "
-                    "each gradient-checked. Exits with 1 if a check fails.");
-    if (auto code = cli.parse(argc, argv)) return *code;
-    return run_program_main("custom_loss", [&] { return run_custom_loss({}).all_passed ? 0 : 1; });
+    Flags app("custom_loss",
+              "A smooth SVM loss written by hand twice (see examples/custom_loss.cpp), each "
+              "gradient-checked. Exits with 1 if a check fails.");
+    return run_program_main(app, argc, argv, [] { return run_custom_loss({}).all_passed ? 0 : 1; });
 }
 
 }  // namespace gradlab::examples

@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -188,7 +189,10 @@ GradientCheckResult run_gradient_check(const GradientCheckOptions& options);
 /// linear softmax classifier on all of Fashion-MNIST.
 struct TrainOptions {
     DataOptions data{DataSource::FashionMnist, {}, 0, 0};  ///< 0 = all 60000 / 10000
-    std::size_t validation = 5000;  ///< held out from the training split for per-epoch accuracy
+    /// Training examples held out for per-epoch validation accuracy, which picks the epoch whose W
+    /// is kept; 0 = no validation (train on all, keep the last W). Unset: 5000, or a tenth of
+    /// the training split if that is fewer (default_validation()).
+    std::optional<std::size_t> validation;
     std::string loss = "softmax";   ///< "softmax" or "svm"
     std::string optimizer = "adam"; ///< "sgd", "momentum" or "adam"
     double lr = 1e-3;               ///< learning rate
@@ -211,6 +215,10 @@ struct TrainResult {
     std::size_t n_train = 0;          ///< examples trained on
     double seconds = 0.0;             ///< wall time of training
 };
+
+/// TrainOptions::validation when it is unset: min(5000, n_train / 10) for n_train training
+/// examples (5000 for Fashion-MNIST's 60000 and CIFAR-10's 50000).
+std::size_t default_validation(std::size_t n_train);
 
 /// Minibatch training of a linear classifier (train.cpp).
 TrainResult run_train(const TrainOptions& options);

@@ -110,6 +110,12 @@ CheckSummary summarize(const std::string& loss, bool smooth, CheckMethod mode, c
 
 GradientCheckResult run_gradient_check(const GradientCheckOptions& o) {
     std::ostream& out = output(o.out);
+    const char* op = "gradient_check";
+    require_at_least(op, "classes", o.classes, 2);  // the labels are (7 i + 3) mod classes
+    require_at_least(op, "n", o.n, 1);
+    require_at_least(op, "dims", o.dims, 1);
+    require_at_least(op, "hidden", o.hidden, 1);
+    require_at_least(op, "samples", o.samples, 1);
     fmt::print(out, "== Gradient check: analytic (tape) versus numerical (centered differences) ==\n"
                     "{} examples, {} features, {} classes, {} hidden units; L2 strength {:g}; h = {:g}\n\n",
                o.n, o.dims, o.classes, o.hidden, o.reg, kDefaultStep);
@@ -169,19 +175,18 @@ GradientCheckResult run_gradient_check(const GradientCheckOptions& o) {
 
 int gradient_check_main(int argc, char** argv) {
     GradientCheckOptions o;
-    cli::Parser cli("gradient_check",
-                             "Checks the tape's gradients against centered differences, and shows how "
-                             "the report explains a kink crossing. Exits with 1 if a check fails.");
-    cli.add("n", o.n, "examples");
-    cli.add("dims", o.dims, "features");
-    cli.add("classes", o.classes, "classes");
-    cli.add("hidden", o.hidden, "hidden units of the two-layer net");
-    cli.add("samples", o.samples, "coordinates probed by the sparse checks");
-    cli.add("reg", o.reg, "L2 strength");
-    cli.add("seed", o.seed, "seed of the data and weights");
-    cli.add("verbose", o.verbose, "print every report in full");
-    if (auto code = cli.parse(argc, argv)) return *code;
-    return run_program_main("gradient_check", [&] { return run_gradient_check(o).all_passed ? 0 : 1; });
+    Flags app("gradient_check",
+              "Checks the tape's gradients against centered differences, and shows how the report "
+              "explains a kink crossing. Exits with 1 if a check fails.");
+    app.add_option("--n", o.n, "examples")->check(whole_number(1));
+    app.add_option("--dims", o.dims, "features")->check(whole_number(1));
+    app.add_option("--classes", o.classes, "classes")->check(whole_number(2));
+    app.add_option("--hidden", o.hidden, "hidden units of the two-layer net")->check(whole_number(1));
+    app.add_option("--samples", o.samples, "coordinates probed by the sparse checks")->check(whole_number(1));
+    app.add_option("--reg", o.reg, "L2 strength")->check(decimal_number(Sign::NonNegative));
+    app.add_option("--seed", o.seed, "seed of the data and weights")->check(whole_number());
+    app.add_flag("--verbose", o.verbose, "print every report in full");
+    return run_program_main(app, argc, argv, [&] { return run_gradient_check(o).all_passed ? 0 : 1; });
 }
 
 }  // namespace gradlab::examples

@@ -43,18 +43,17 @@ StrategyResult run_gradient_descent(const GradientDescentOptions& o) {
 
 int gradient_descent_main(int argc, char** argv) {
     GradientDescentOptions o;
-    std::string source;
-    cli::Parser cli("gradient_descent",
-                    "Strategy 3: from a random W, step W -= step-size * dL/dW with the SVM loss's "
-                    "gradient from the tape; report the test accuracy of the best W.");
-    add_data_flags(cli, o.data, source);
-    cli.add("steps", o.steps, "gradient steps (steps + 1 loss evaluations)");
-    cli.add("init-scale", o.init_scale, "starting point W0 = init-scale * randn");
-    cli.add("step-size", o.step_size, "W -= step-size * dL/dW (raw pixels: about 1e-6)");
-    cli.add("seed", o.seed, "seed of W0");
-    if (auto code = cli.parse(argc, argv)) return *code;
-    return run_program_main("gradient_descent", [&] {
-        finish_data_flags(o.data, source);
+    Flags app("gradient_descent",
+              "Strategy 3: from a random W, step W -= step-size * dL/dW with the SVM loss's gradient "
+              "from the tape; report the test accuracy of the best W.");
+    add_data_flags(app, o.data);
+    app.add_option("--steps", o.steps, "gradient steps (steps + 1 loss evaluations)")->check(whole_number());
+    app.add_option("--init-scale", o.init_scale, "starting point W0 = init-scale * randn")
+        ->check(decimal_number(Sign::Positive));
+    app.add_option("--step-size", o.step_size, "W -= step-size * dL/dW (raw pixels: about 1e-6)")
+        ->check(decimal_number(Sign::Positive));
+    app.add_option("--seed", o.seed, "seed of W0")->check(whole_number());
+    return run_program_main(app, argc, argv, [&] {
         run_gradient_descent(o);
         return 0;
     });

@@ -29,6 +29,7 @@ namespace gradlab::examples {
 
 NumericalGradientResult run_numerical_gradient(const NumericalGradientOptions& o) {
     std::ostream& out = output(o.out);
+    require_at_least("numerical_gradient", "timing_repeats", o.timing_repeats, 1);
     fmt::print(out, "== Following the gradient: numerical gradient and step size ==\n");
     DataOptions data = o.data;
     if (data.n_test == 0) data.n_test = 1;  // no test set needed here; load as little as possible
@@ -49,8 +50,8 @@ NumericalGradientResult run_numerical_gradient(const NumericalGradientOptions& o
     r.numerical_seconds = clock.seconds();
     // [numerical]
     fmt::print(out, "numerical gradient of the SVM loss on {} examples: {} weights, {} loss "
-                    "evaluations, {:.3f} s\n\n",
-               problem.n_train(), r.parameters, r.numerical_evaluations, r.numerical_seconds);
+                    "evaluations, {}\n\n",
+               problem.n_train(), r.parameters, r.numerical_evaluations, format_duration(r.numerical_seconds));
 
     // [sweep]
     const optim::StepSizeSweep sweep = optim::step_size_sweep(loss, w, numerical);
@@ -76,7 +77,7 @@ NumericalGradientResult run_numerical_gradient(const NumericalGradientOptions& o
 
     // The analytic gradient: one forward pass on the tape, one backward pass.
     Tensor analytic;
-    const std::size_t repeats = std::max<std::size_t>(1, o.timing_repeats);
+    const std::size_t repeats = o.timing_repeats;
     clock = Stopwatch();
     for (std::size_t k = 0; k < repeats; ++k) problem.loss_and_gradient(w, analytic);
     r.analytic_seconds = clock.seconds() / static_cast<double>(repeats);
@@ -90,10 +91,10 @@ NumericalGradientResult run_numerical_gradient(const NumericalGradientOptions& o
     }
 
     fmt::print(out, "cost of one gradient ({} weights):\n", r.parameters);
-    fmt::print(out, "  numerical (centered differences): {:10.6f} s  ({} loss evaluations)\n",
-               r.numerical_seconds, r.numerical_evaluations);
-    fmt::print(out, "  analytic  (tape, fused SVM):      {:10.6f} s  (mean of {})\n",
-               r.analytic_seconds, repeats);
+    fmt::print(out, "  numerical (centered differences): {:>8}  ({} loss evaluations)\n",
+               format_duration(r.numerical_seconds), r.numerical_evaluations);
+    fmt::print(out, "  analytic  (tape, fused SVM):      {:>8}  (mean of {})\n",
+               format_duration(r.analytic_seconds), repeats);
     fmt::print(out, "  the analytic gradient is {:.0f} times faster; largest relative difference "
                     "between the two (above round-off): {:.2e}\n\n",
                r.numerical_seconds / std::max(r.analytic_seconds, 1e-12), r.max_relative_error);
@@ -102,19 +103,16 @@ NumericalGradientResult run_numerical_gradient(const NumericalGradientOptions& o
 
 int numerical_gradient_main(int argc, char** argv) {
     NumericalGradientOptions o;
-    std::string source;
-    cli::Parser cli("numerical_gradient",
-                             "The notes' step-size table: one step along the numerical gradient of the "
-                             "SVM loss on a small batch, for step sizes 1e-10 ... 1e-1; then the time of "
-                             "a numerical versus an analytic gradient.");
-    add_data_flags(cli, o.data, source);
-    cli.add("h", o.h, "step of the centered differences");
-    cli.add("init-scale", o.init_scale, "W = init-scale * randn");
-    cli.add("repeats", o.timing_repeats, "analytic gradients to time");
-    cli.add("seed", o.seed, "seed of W");
-    if (auto code = cli.parse(argc, argv)) return *code;
-    return run_program_main("numerical_gradient", [&] {
-        finish_data_flags(o.data, source);
+    Flags app("numerical_gradient",
+              "The notes' step-size table: one step along the numerical gradient of the SVM loss on "
+              "a small batch, for step sizes 1e-10 ... 1e-1; then the time of a numerical versus an "
+              "analytic gradient.");
+    add_data_flags(app, o.data);
+    app.add_option("--h", o.h, "step of the centered differences")->check(decimal_number(Sign::Positive));
+    app.add_option("--init-scale", o.init_scale, "W = init-scale * randn")->check(decimal_number(Sign::Positive));
+    app.add_option("--repeats", o.timing_repeats, "analytic gradients to time")->check(whole_number(1));
+    app.add_option("--seed", o.seed, "seed of W")->check(whole_number());
+    return run_program_main(app, argc, argv, [&] {
         run_numerical_gradient(o);
         return 0;
     });

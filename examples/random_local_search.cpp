@@ -42,18 +42,17 @@ StrategyResult run_random_local_search(const RandomLocalSearchOptions& o) {
 
 int random_local_search_main(int argc, char** argv) {
     RandomLocalSearchOptions o;
-    std::string source;
-    cli::Parser cli("random_local_search",
-                    "Strategy 2: from a random W, try W + step * randn and keep it only when the "
-                    "SVM loss goes down; report the test accuracy of the final W.");
-    add_data_flags(cli, o.data, source);
-    cli.add("tries", o.tries, "number of proposals");
-    cli.add("init-scale", o.init_scale, "starting point W0 = init-scale * randn");
-    cli.add("step-size", o.step_size, "proposal W + step-size * randn");
-    cli.add("seed", o.seed, "seed of W0 and the proposals");
-    if (auto code = cli.parse(argc, argv)) return *code;
-    return run_program_main("random_local_search", [&] {
-        finish_data_flags(o.data, source);
+    Flags app("random_local_search",
+              "Strategy 2: from a random W, try W + step * randn and keep it only when the SVM loss "
+              "goes down; report the test accuracy of the final W.");
+    add_data_flags(app, o.data);
+    app.add_option("--tries", o.tries, "number of proposals")->check(whole_number(1));
+    app.add_option("--init-scale", o.init_scale, "starting point W0 = init-scale * randn")
+        ->check(decimal_number(Sign::Positive));
+    app.add_option("--step-size", o.step_size, "proposal W + step-size * randn")
+        ->check(decimal_number(Sign::Positive));
+    app.add_option("--seed", o.seed, "seed of W0 and the proposals")->check(whole_number());
+    return run_program_main(app, argc, argv, [&] {
         run_random_local_search(o);
         return 0;
     });

@@ -41,17 +41,14 @@ StrategyResult run_random_search(const RandomSearchOptions& o) {
 
 int random_search_main(int argc, char** argv) {
     RandomSearchOptions o;
-    std::string source;
-    cli::Parser cli("random_search",
-                    "Strategy 1: guess W = scale * randn again and again, keep the guess with "
-                    "the lowest SVM loss, and report its test accuracy.");
-    add_data_flags(cli, o.data, source);
-    cli.add("tries", o.tries, "number of random guesses (loss evaluations)");
-    cli.add("scale", o.scale, "W = scale * randn");
-    cli.add("seed", o.seed, "seed of the guesses");
-    if (auto code = cli.parse(argc, argv)) return *code;
-    return run_program_main("random_search", [&] {
-        finish_data_flags(o.data, source);
+    Flags app("random_search",
+              "Strategy 1: guess W = scale * randn again and again, keep the guess with the lowest "
+              "SVM loss, and report its test accuracy.");
+    add_data_flags(app, o.data);
+    app.add_option("--tries", o.tries, "number of random guesses (loss evaluations)")->check(whole_number(1));
+    app.add_option("--scale", o.scale, "W = scale * randn")->check(decimal_number(Sign::Positive));
+    app.add_option("--seed", o.seed, "seed of the guesses")->check(whole_number());
+    return run_program_main(app, argc, argv, [&] {
         run_random_search(o);
         return 0;
     });

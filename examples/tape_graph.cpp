@@ -26,6 +26,9 @@ namespace gradlab::examples {
 
 TapeGraphResult run_tape_graph(const TapeGraphOptions& o) {
     std::ostream& out = output(o.out);
+    require_at_least("tape_graph", "classes", o.classes, 2);  // the labels are i mod classes
+    require_at_least("tape_graph", "n", o.n, 1);
+    require_at_least("tape_graph", "dims", o.dims, 1);
     fmt::print(out, "== The tape: the SVM loss of a {}-example batch, node by node ==\n", o.n);
     const Tensor x = losses::random_normal({o.n, o.dims}, 1.0, o.seed);
     losses::Labels y(o.n);
@@ -72,19 +75,18 @@ TapeGraphResult run_tape_graph(const TapeGraphOptions& o) {
 int tape_graph_main(int argc, char** argv) {
     TapeGraphOptions o;
     bool no_render = false;
-    cli::Parser cli("tape_graph",
-                             "Builds the SVM loss of a tiny batch, prints every tape node with its value "
-                             "and gradient, and writes the graph as DOT (and PNG with Graphviz).");
-    cli.add("n", o.n, "examples in the batch");
-    cli.add("dims", o.dims, "features");
-    cli.add("classes", o.classes, "classes");
-    cli.add("reg", o.reg, "L2 strength");
-    cli.add("seed", o.seed, "seed of the data and weights");
-    cli.add("out", o.out_dir, "directory for tape_graph.dot and tape_graph.png");
-    cli.add("no-render", no_render, "do not run Graphviz");
-    if (auto code = cli.parse(argc, argv)) return *code;
-    o.render = !no_render;
-    return run_program_main("tape_graph", [&] {
+    Flags app("tape_graph",
+              "Builds the SVM loss of a tiny batch, prints every tape node with its value and "
+              "gradient, and writes the graph as DOT (and PNG with Graphviz).");
+    app.add_option("--n", o.n, "examples in the batch")->check(whole_number(1));
+    app.add_option("--dims", o.dims, "features")->check(whole_number(1));
+    app.add_option("--classes", o.classes, "classes")->check(whole_number(2));
+    app.add_option("--reg", o.reg, "L2 strength")->check(decimal_number(Sign::NonNegative));
+    app.add_option("--seed", o.seed, "seed of the data and weights")->check(whole_number());
+    app.add_option("--out", o.out_dir, "directory for tape_graph.dot and tape_graph.png");
+    app.add_flag("--no-render", no_render, "do not run Graphviz");
+    return run_program_main(app, argc, argv, [&] {
+        o.render = !no_render;
         run_tape_graph(o);
         return 0;
     });

@@ -20,8 +20,6 @@
 namespace gradlab::examples {
 namespace {
 
-std::string format_seconds(double s) { return s < 1.0 ? fmt::format("{:.0f} ms", 1e3 * s) : fmt::format("{:.1f} s", s); }
-
 std::string summary_table(const TourOptions& o, const TourResult& r) {
     std::string t = "== Summary ==\n";
     t += fmt::format("data: {}, {} training examples for the strategies\n\n", to_string(o.data.source),
@@ -30,12 +28,12 @@ std::string summary_table(const TourOptions& o, const TourResult& r) {
                      "train acc", "test acc", "time");
     for (const StrategyResult& s : r.strategies)
         t += fmt::format("{:<34} {:>6} {:>10.4f} {:>10} {:>10} {:>9}\n", s.strategy, s.evaluations, s.best_loss,
-                         percent(s.train_accuracy), percent(s.test_accuracy), format_seconds(s.seconds));
+                         percent(s.train_accuracy), percent(s.test_accuracy), format_duration(s.seconds));
     t += fmt::format("{:<34} {:>6} {:>10.4f} {:>10} {:>10} {:>9}\n",
                      fmt::format("minibatch training ({} epochs)", r.train.train_loss.size()), "-",
                      r.train.train_loss.empty() ? 0.0 : r.train.train_loss.back(),
                      percent(r.train.train_accuracy), percent(r.train.test_accuracy),
-                     format_seconds(r.train.seconds));
+                     format_duration(r.train.seconds));
     t += "  (strategies: SVM loss, raw pixels, bias trick; training: softmax on scaled, mean-subtracted "
          "pixels, all of the training split)\n\n";
 
@@ -53,14 +51,14 @@ std::string summary_table(const TourOptions& o, const TourResult& r) {
 
     t += fmt::format("one gradient of {} weights: numerical {} ({} loss evaluations), analytic {} "
                      "({:.0f}x faster)\n",
-                     r.numerical.parameters, format_seconds(r.numerical.numerical_seconds),
-                     r.numerical.numerical_evaluations, format_seconds(r.numerical.analytic_seconds),
+                     r.numerical.parameters, format_duration(r.numerical.numerical_seconds),
+                     r.numerical.numerical_evaluations, format_duration(r.numerical.analytic_seconds),
                      r.numerical.numerical_seconds / std::max(r.numerical.analytic_seconds, 1e-12));
     t += fmt::format("step-size sweep: loss {:.4f} -> best {:.4f} at step {:.0e}\n\n", r.numerical.loss0,
                      r.numerical.best_loss, r.numerical.best_step_size);
     t += "time per step:";
-    for (const TourTiming& s : r.timings) t += fmt::format(" {} {} |", s.step, format_seconds(s.seconds));
-    t += fmt::format(" total {}\n", format_seconds(r.seconds));
+    for (const TourTiming& s : r.timings) t += fmt::format(" {} {} |", s.step, format_duration(s.seconds));
+    t += fmt::format(" total {}\n", format_duration(r.seconds));
     if (!r.files.empty()) t += fmt::format("files: {}\n", fmt::join(r.files, ", "));
     return t;
 }
@@ -177,7 +175,7 @@ TourResult run_tour(const TourOptions& o) {
         tr.data = o.data;
         tr.data.n_train = o.smoke ? o.data.n_train : 0;  // the whole training split
         tr.data.n_test = o.data.n_test;
-        tr.validation = o.smoke ? std::max<std::size_t>(1, o.data.n_train / 5) : 5000;
+        if (o.smoke) tr.validation = std::max<std::size_t>(1, o.data.n_train / 5);  // else the default
         tr.epochs = o.epochs;
         tr.seed = o.seed;
         tr.csv = (dir / "train_history.csv").string();
@@ -211,25 +209,22 @@ std::string default_out_dir() {
 int tour_main(int argc, char** argv) {
     TourOptions o;
     o.out_dir = default_out_dir();
-    std::string source;
-    cli::Parser cli("tour",
-                             "The optimization notes, run in order: random search, random local search, "
-                             "the numerical gradient and the step size, gradient descent, gradient checks, "
-                             "your own loss, the tape drawn, minibatch training; then a summary table.");
-    add_data_flags(cli, o.data, source);
-    source.clear();  // to tell "--data not given" (smoke runs then use blobs) from the default
-    cli.add("tries", o.tries, "loss evaluations per strategy");
-    cli.add("epochs", o.epochs, "epochs of minibatch training");
-    cli.add("gd-step-size", o.gd_step_size, "gradient descent's step size (0 = best of the sweep)");
-    cli.add("seed", o.seed, "seed of every random choice");
-    cli.add("out", o.out_dir, "directory for the files the tour writes");
-    cli.add("smoke", o.smoke, "tiny sizes on synthetic data (seconds; for tests)");
-    if (auto code = cli.parse(argc, argv)) return *code;
-    return run_program_main("tour", [&] {
-        if (source.empty()) source = o.smoke ? "blobs" : "fashion-mnist";
-        finish_data_flags(o.data, source);
-        const TourOptions run = o.smoke ? smoke_tour_options(o) : o;
-        const TourResult r = run_tour(run);
+    Flags app("tour",
+              "The optimization notes, run in order: random search, random local search, the "
+              "numerical gradient and the step size, gradient descent, gradient checks, your own "
+              "loss, the tape drawn, minibatch training; then a summary table.");
+    add_data_flags(app, o.data);
+    app.get_option("--data")->default_str("fashion-mnist (blobs with --smoke)");
+    app.add_option("--tries", o.tries, "loss evaluations per strategy")->check(whole_number(1));
+    app.add_option("--epochs", o.epochs, "epochs of minibatch training")->check(whole_number(1));
+    app.add_option("--gd-step-size", o.gd_step_size, "gradient descent's step size (0 = best of the sweep)")
+        ->check(decimal_number(Sign::NonNegative));
+    app.add_option("--seed", o.seed, "seed of every random choice")->check(whole_number());
+    app.add_option("--out", o.out_dir, "directory for the files the tour writes");
+    app.add_flag("--smoke", o.smoke, "tiny sizes on synthetic data (seconds; for tests)");
+    return run_program_main(app, argc, argv, [&] {
+        if (o.smoke && app.count("--data") == 0) o.data.source = DataSource::Blobs;
+        const TourResult r = run_tour(o.smoke ? smoke_tour_options(o) : o);
         return r.checks.all_passed && r.custom_loss.all_passed ? 0 : 1;
     });
 }

@@ -62,18 +62,33 @@ TrainResult run_train(const TrainOptions& o) {
     fmt::print(out, "== Minibatch training: linear {} classifier, {} (lr {:g}), batch {}, {} epochs ==\n",
                o.loss, o.optimizer, o.lr, o.batch_size, o.epochs);
     const TrainTest d = load_data(o.data, out);
-    const data::TrainValidation split = data::train_validation_split(d.train, o.validation, o.seed);
+    const std::size_t validation = o.validation.value_or(default_validation(d.train.size()));
+    if (validation >= d.train.size())
+        throw ValueError(fmt::format("train: validation {} leaves none of the {} training examples to "
+                                     "train on (0 = no validation)", validation, d.train.size()));
+    const data::TrainValidation split = validation > 0 ? data::train_validation_split(d.train, validation, o.seed)
+                                                       : data::TrainValidation{d.train, {}};
+    if (o.batch_size > split.train.size())
+        throw ValueError(fmt::format("train: batch size {} is larger than the {} examples to train on",
+                                     o.batch_size, split.train.size()));
     Tensor x_train = split.train.x, x_val = split.validation.x, x_test = d.test.x;
 
     // [preprocess]
     const double pixel_scale = o.data.source == DataSource::Blobs ? 1.0 : 1.0 / 255.0;
-    for (Tensor* x : {&x_train, &x_val, &x_test}) data::scale(*x, pixel_scale);
+    std::vector<Tensor*> splits = {&x_train, &x_test};
+    if (validation > 0) splits.push_back(&x_val);
+    for (Tensor* x : splits) data::scale(*x, pixel_scale);
     const Tensor mean = data::feature_mean(x_train);  // from the training examples only
-    for (Tensor* x : {&x_train, &x_val, &x_test}) data::subtract_mean(*x, mean);
+    for (Tensor* x : splits) data::subtract_mean(*x, mean);
     // [preprocess]
-    fmt::print(out, "{} examples to train on, {} held out for validation; pixels scaled by {:g}, "
-                    "training mean subtracted\n",
-               split.train.size(), split.validation.size(), pixel_scale);
+    if (validation > 0)
+        fmt::print(out, "{} examples to train on, {} held out for validation; pixels scaled by {:g}, "
+                        "training mean subtracted\n",
+                   split.train.size(), validation, pixel_scale);
+    else
+        fmt::print(out, "{} examples to train on, no validation (the last epoch's W is kept); pixels "
+                        "scaled by {:g}, training mean subtracted\n",
+                   split.train.size(), pixel_scale);
 
     const std::size_t dims = x_train.shape()[1], classes = d.train.num_classes;
     Parameter w(losses::random_normal({dims, classes}, 1e-3, o.seed), "W");
@@ -98,16 +113,16 @@ TrainResult run_train(const TrainOptions& o) {
 
     optim::FitOptions fit_options;
     fit_options.epochs = o.epochs;
-    fit_options.batch_size = std::min(o.batch_size, split.train.size());
+    fit_options.batch_size = o.batch_size;
     fit_options.seed = o.seed;
-    fit_options.keep_best = true;
+    fit_options.keep_best = validation > 0;
     fit_options.csv_path = o.csv;
     fit_options.progress = o.progress_bar ? optim::ProgressMode::Auto : optim::ProgressMode::Lines;
     fit_options.out = o.out;
     const Stopwatch clock;
-    const optim::FitResult fitted =
-        optim::fit({&w, &b}, *optimizer, split.train.size(), step, fit_options,
-                   [&] { return accuracy_of(x_val, split.validation.y, w, b); });
+    optim::ValidateFn validate;
+    if (validation > 0) validate = [&] { return accuracy_of(x_val, split.validation.y, w, b); };
+    const optim::FitResult fitted = optim::fit({&w, &b}, *optimizer, split.train.size(), step, fit_options, validate);
 
     TrainResult r;
     r.seconds = clock.seconds();
@@ -115,38 +130,45 @@ TrainResult run_train(const TrainOptions& o) {
         r.train_loss.push_back(e.train_loss);
         r.val_accuracy.push_back(e.val_accuracy);
     }
-    r.best_epoch = fitted.best_epoch;
+    r.best_epoch = validation > 0 ? fitted.best_epoch : fitted.history.size();
     r.n_train = split.train.size();
     r.train_accuracy = accuracy_of(x_train, split.train.y, w, b);
     r.test_accuracy = accuracy_of(x_test, d.test.y, w, b);
-    fmt::print(out, "kept the W of epoch {} (best validation accuracy); trained in {:.1f} s\n"
+    fmt::print(out, "kept the W of epoch {} ({}); trained in {}\n"
                     "accuracy: {} on the training examples, {} on the {} test examples\n\n",
-               r.best_epoch, r.seconds, percent(r.train_accuracy), percent(r.test_accuracy), d.test.size());
+               r.best_epoch, validation > 0 ? "best validation accuracy" : "the last one, no validation",
+               format_duration(r.seconds), percent(r.train_accuracy), percent(r.test_accuracy), d.test.size());
     return r;
 }
 
+std::size_t default_validation(std::size_t n_train) { return std::min<std::size_t>(5000, n_train / 10); }
+
 int train_main(int argc, char** argv) {
     TrainOptions o;
-    std::string source;
+    std::size_t validation = 0;
     bool no_bar = false;
-    cli::Parser cli("train",
-                             "Trains a linear softmax (or SVM) classifier with minibatch SGD, momentum or "
-                             "Adam, with per-epoch validation accuracy, then reports the test accuracy.");
-    add_data_flags(cli, o.data, source);
-    cli.add("validation", o.validation, "training examples held out for validation");
-    cli.add_choice("loss", o.loss, {"softmax", "svm"}, "data loss");
-    cli.add_choice("optimizer", o.optimizer, {"sgd", "momentum", "adam"}, "optimizer");
-    cli.add("lr", o.lr, "learning rate");
-    cli.add("reg", o.reg, "L2 strength alpha");
-    cli.add("epochs", o.epochs, "epochs");
-    cli.add("batch-size", o.batch_size, "examples per minibatch");
-    cli.add("seed", o.seed, "seed of W, the split and the minibatch order");
-    cli.add("csv", o.csv, "write the per-epoch history to this CSV file");
-    cli.add("no-bar", no_bar, "plain lines even on a terminal");
-    if (auto code = cli.parse(argc, argv)) return *code;
-    o.progress_bar = !no_bar;
-    return run_program_main("train", [&] {
-        finish_data_flags(o.data, source);
+    Flags app("train",
+              "Trains a linear softmax (or SVM) classifier with minibatch SGD, momentum or Adam, with "
+              "per-epoch validation accuracy, then reports the test accuracy.");
+    add_data_flags(app, o.data);
+    CLI::Option* validation_flag =
+        app.add_option("--validation", validation,
+                       "training examples held out for validation (0 = none: train on all of them)")
+            ->check(whole_number())
+            ->default_str("5000, or a tenth of the training split if fewer");
+    app.add_option("--loss", o.loss, "data loss")->check(CLI::IsMember({"softmax", "svm"}));
+    app.add_option("--optimizer", o.optimizer, "optimizer")->check(CLI::IsMember({"sgd", "momentum", "adam"}));
+    app.add_option("--lr", o.lr, "learning rate")->check(decimal_number(Sign::Positive));
+    app.add_option("--reg", o.reg, "L2 strength alpha")->check(decimal_number(Sign::NonNegative));
+    app.add_option("--epochs", o.epochs, "epochs")->check(whole_number(1));
+    app.add_option("--batch-size", o.batch_size, "examples per minibatch (at most the training examples)")
+        ->check(whole_number(1));
+    app.add_option("--seed", o.seed, "seed of W, the split and the minibatch order")->check(whole_number());
+    app.add_option("--csv", o.csv, "write the per-epoch history to this CSV file");
+    app.add_flag("--no-bar", no_bar, "plain lines even on a terminal");
+    return run_program_main(app, argc, argv, [&] {
+        if (validation_flag->count() > 0) o.validation = validation;
+        o.progress_bar = !no_bar;
         run_train(o);
         return 0;
     });

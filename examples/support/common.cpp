@@ -51,6 +51,11 @@ TrainTest load_data(const DataOptions& o, std::ostream& out) {
         case DataSource::Blobs: {
             // 10 blobs in a box, wide enough to overlap a little: a linear classifier can do well
             // but not perfectly, so the strategies' accuracies differ visibly.
+            // Checked before any arithmetic on them, so that no sum of sizes can wrap around.
+            constexpr std::size_t kMaxBlobs = 10'000'000;
+            if (o.n_train > kMaxBlobs || o.n_test > kMaxBlobs)
+                throw ValueError(fmt::format("blobs: at most {} training and {} test examples, asked for {} and {}",
+                                             kMaxBlobs, kMaxBlobs, o.n_train, o.n_test));
             const std::size_t n_train = o.n_train == 0 ? 5000 : o.n_train;
             const std::size_t n_test = o.n_test == 0 ? 1000 : o.n_test;
             const std::size_t classes = 10;
@@ -105,6 +110,19 @@ double SvmProblem::test_accuracy(const Tensor& w) const {
     return losses::accuracy(scores, y_test_);
 }
 
+std::string format_duration(double s) {
+    if (s >= 1.0) return fmt::format("{:.1f} s", s);
+    if (s >= 10e-3) return fmt::format("{:.0f} ms", 1e3 * s);
+    if (s >= 1e-3) return fmt::format("{:.1f} ms", 1e3 * s);
+    if (s >= 10e-6) return fmt::format("{:.0f} us", 1e6 * s);
+    if (s >= 1e-6) return fmt::format("{:.1f} us", 1e6 * s);
+    return fmt::format("{:.0f} ns", 1e9 * s);
+}
+
+void require_at_least(const char* op, const char* what, std::size_t value, std::size_t min) {
+    if (value < min) throw ValueError(fmt::format("{}: {} must be at least {}, got {}", op, what, min, value));
+}
+
 std::string percent(double fraction) { return fmt::format("{:.1f} %", 100.0 * fraction); }
 
 AttemptPrinter::AttemptPrinter(std::ostream& out, const char* word, std::size_t first, std::size_t every)
@@ -130,9 +148,9 @@ StrategyResult finish_strategy(const char* name, const SvmProblem& problem, cons
     s.seconds = seconds;
     s.best_so_far = r.best_so_far;
     fmt::print(out,
-               "{}: best loss {:.6f} (from {:.6f}) after {} loss evaluations in {:.1f} s\n"
+               "{}: best loss {:.6f} (from {:.6f}) after {} loss evaluations in {}\n"
                "accuracy of the best W: {} on the training examples, {} on the test set\n\n",
-               name, s.best_loss, s.initial_loss, s.evaluations, seconds,
+               name, s.best_loss, s.initial_loss, s.evaluations, format_duration(seconds),
                percent(s.train_accuracy), percent(s.test_accuracy));
     return s;
 }

@@ -96,6 +96,13 @@ private:
 StrategyResult finish_strategy(const char* name, const SvmProblem& problem, const optim::SearchResult& r,
                                double seconds, std::ostream& out);
 
+/// Throws ValueError "<op>: <what> must be at least <min>, got <value>" when value < min: the
+/// experiments check their options before dividing by them or allocating for them.
+void require_at_least(const char* op, const char* what, std::size_t value, std::size_t min);
+
+/// A duration for people, three digits at most: "1.2 s", "35 ms", "4.1 ms", "120 us", "80 ns".
+std::string format_duration(double seconds);
+
 /// "12.3 %" for a fraction.
 std::string percent(double fraction);
 

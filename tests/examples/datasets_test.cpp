@@ -13,6 +13,7 @@
 
 #include <zlib.h>
 
+#include "example_testing.hpp"
 #include "support/datasets.hpp"
 
 namespace fs = std::filesystem;
@@ -287,10 +288,8 @@ TEST_CASE("the real Fashion-MNIST test split: 10000 images of 784 pixels in 0..2
           "[data][mnist][real]") {
     const std::string dir = gd::fashion_mnist_dir();
     std::error_code ec;
-    if (!fs::exists(fs::path(dir) / "t10k-images-idx3-ubyte.gz", ec)) {
-        WARN("skipped: no Fashion-MNIST in " << dir << " (apt install dataset-fashion-mnist)");
-        return;
-    }
+    if (!fs::exists(fs::path(dir) / "t10k-images-idx3-ubyte.gz", ec))
+        EXAMPLES_SKIP("no Fashion-MNIST in " << dir << " (apt install dataset-fashion-mnist)");
     const gd::Dataset d = gd::load_fashion_mnist(Split::test);
     REQUIRE(d.x.shape() == gradlab::Shape{10000, 784});
     REQUIRE(d.y.size() == 10000);

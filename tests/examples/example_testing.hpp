@@ -1,5 +1,5 @@
-// Shared by the examples' tests: hermetic data options, temporary directories, and whether the
-// real Fashion-MNIST files are installed (the real-data smoke tests skip themselves if not).
+// Shared by the examples' tests: hermetic data options, temporary directories, whether the real
+// Fashion-MNIST files are installed, and how a test that cannot run says so.
 #pragma once
 
 #include <filesystem>
@@ -8,6 +8,15 @@
 
 #include "experiments.hpp"
 #include "support/datasets.hpp"
+
+/// Ends the running test as *skipped*: ctest marks a test whose output matches "SKIPPED:" as
+/// skipped, not passed (SKIP_REGULAR_EXPRESSION in tests/CMakeLists.txt). For tests that need
+/// a dataset or a program that may be missing.
+#define EXAMPLES_SKIP(reason)              \
+    do {                                   \
+        WARN("SKIPPED: " << reason);       \
+        return;                            \
+    } while (false)
 
 namespace examples_testing {
 

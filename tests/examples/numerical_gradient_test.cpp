@@ -51,10 +51,7 @@ TEST_CASE("one numerical gradient costs two loss evaluations per weight and agre
 }
 
 TEST_CASE("on Fashion-MNIST pixels, the largest step explodes the loss as in the notes (skipped without the data)") {
-    if (!examples_testing::have_fashion_mnist()) {
-        WARN("Fashion-MNIST is not installed: skipped");
-        return;
-    }
+    if (!examples_testing::have_fashion_mnist()) EXAMPLES_SKIP("Fashion-MNIST is not installed");
     std::ostringstream out;
     NumericalGradientOptions o;
     o.data.n_train = 10;  // 785 x 10 weights: 15700 cheap evaluations

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "example_testing.hpp"
 #include "support/plot.hpp"
 
 namespace fs = std::filesystem;
@@ -76,16 +77,11 @@ gp::Heatmap bowl() {
     return map;
 }
 
-bool skip_without_gnuplot() {
-    if (gp::gnuplot_available()) return false;
-    WARN("skipped: gnuplot is not installed (apt install gnuplot-nox)");
-    return true;
-}
 
 }  // namespace
 
 TEST_CASE("a line plot appears as a complete PNG, with no temporary file left behind", "[plot]") {
-    if (skip_without_gnuplot()) return;
+    if (!gp::gnuplot_available()) EXAMPLES_SKIP("gnuplot is not installed (apt install gnuplot-nox)");
     PlotDir dir;
     const fs::path out = dir.path / "loss.png";
     gp::draw(loss_curves(), out.string());
@@ -97,7 +93,7 @@ TEST_CASE("a line plot appears as a complete PNG, with no temporary file left be
 }
 
 TEST_CASE("a heatmap appears as an SVG, replacing an older file whole", "[plot]") {
-    if (skip_without_gnuplot()) return;
+    if (!gp::gnuplot_available()) EXAMPLES_SKIP("gnuplot is not installed (apt install gnuplot-nox)");
     PlotDir dir;
     const fs::path out = dir.path / "landscape.svg";
     std::ofstream(out) << "an older figure";
@@ -108,7 +104,7 @@ TEST_CASE("a heatmap appears as an SVG, replacing an older file whole", "[plot]"
 }
 
 TEST_CASE("when gnuplot fails, the user's file is untouched and no partial file remains", "[plot][errors]") {
-    if (skip_without_gnuplot()) return;
+    if (!gp::gnuplot_available()) EXAMPLES_SKIP("gnuplot is not installed (apt install gnuplot-nox)");
     PlotDir dir;
     const fs::path out = dir.path / "figure.png";
     std::ofstream(out) << "keep me";

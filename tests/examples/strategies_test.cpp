@@ -79,10 +79,7 @@ TEST_CASE("the same seed gives the same search") {
 }
 
 TEST_CASE("on Fashion-MNIST too, the strategies improve in order (smoke size, skipped without the data)") {
-    if (!examples_testing::have_fashion_mnist()) {
-        WARN("Fashion-MNIST is not installed: skipped");
-        return;
-    }
+    if (!examples_testing::have_fashion_mnist()) EXAMPLES_SKIP("Fashion-MNIST is not installed");
     DataOptions d;
     d.n_train = 200;
     d.n_test = 500;

@@ -42,3 +42,19 @@ TEST_CASE("the smoke tour runs every step in order and ends with the summary tab
     CHECK_THAT(r.summary, Contains("numerical"));
     CHECK_THAT(out.str(), Contains(r.summary));
 }
+
+TEST_CASE("tour --data blobs at full size runs through (the training step's validation fits the 5000 blobs)") {
+    examples_testing::TempDir dir("tour-blobs");
+    std::ostringstream out;
+    TourOptions o;  // full size: all 5000 blobs for the strategies, training on the whole split
+    o.data.source = DataSource::Blobs;
+    o.data.n_train = 0;
+    o.data.n_test = 0;
+    o.tries = 200;  // fewer evaluations keep the test short; the training step is the one that failed
+    o.out_dir = (dir.path() / "out").string();
+    o.out = &out;
+    const TourResult r = run_tour(o);
+    CHECK(r.train.n_train == 4500);
+    CHECK(r.train.test_accuracy > 0.9);
+    CHECK(r.checks.all_passed);
+}

@@ -46,7 +46,7 @@ TEST_CASE("every optimizer and both losses train (SGD, momentum, Adam with softm
             o.batch_size = 32;
             o.optimizer = opt;
             o.loss = loss;
-            o.lr = std::string(opt) == "adam" ? 1e-2 : 1e-2;
+            o.lr = 1e-2;
             o.out = &out;
             CHECK(run_train(o).test_accuracy > 0.7);
         }
@@ -56,6 +56,7 @@ TEST_CASE("an unknown optimizer or loss is refused by name") {
     TrainOptions o;
     o.data = examples_testing::blobs(100, 50);
     o.validation = 10;
+    o.batch_size = 30;
     std::ostringstream out;
     o.out = &out;
     o.optimizer = "rmsprop2";
@@ -66,10 +67,7 @@ TEST_CASE("an unknown optimizer or loss is refused by name") {
 }
 
 TEST_CASE("Fashion-MNIST subset: a few epochs give a sane accuracy (skipped without the data)") {
-    if (!examples_testing::have_fashion_mnist()) {
-        WARN("Fashion-MNIST is not installed: skipped");
-        return;
-    }
+    if (!examples_testing::have_fashion_mnist()) EXAMPLES_SKIP("Fashion-MNIST is not installed");
     std::ostringstream out;
     TrainOptions o;
     o.data.n_train = 3000;
@@ -78,4 +76,59 @@ TEST_CASE("Fashion-MNIST subset: a few epochs give a sane accuracy (skipped with
     o.epochs = 3;
     o.out = &out;
     CHECK(run_train(o).test_accuracy > 0.7);
+}
+
+TEST_CASE("train --validation 0 trains on every example and says there is no validation") {
+    std::ostringstream out;
+    TrainOptions o;
+    o.data = examples_testing::blobs(400, 100);
+    o.validation = 0;
+    o.epochs = 2;
+    o.batch_size = 32;
+    o.lr = 1e-2;
+    o.out = &out;
+    const TrainResult r = run_train(o);
+    CHECK(r.n_train == 400);  // nothing held out
+    CHECK(r.best_epoch == 2);  // the last W is kept: there is nothing to pick the best with
+    CHECK(r.test_accuracy > 0.7);
+    CHECK_THAT(out.str(), Contains("400 examples to train on, no validation"));
+    CHECK_THAT(out.str(), !Contains("held out"));
+}
+
+TEST_CASE("a batch size above the training examples is refused, not clamped behind the banner's back") {
+    std::ostringstream out;
+    TrainOptions o;
+    o.data = examples_testing::blobs(300, 100);
+    o.validation = 60;
+    o.batch_size = 1000;
+    o.out = &out;
+    CHECK_THROWS_AS(run_train(o), gradlab::ValueError);
+    CHECK_THROWS_WITH(run_train(o), Contains("train: batch size 1000 is larger than the 240 examples to train on"));
+    o.batch_size = 240;  // exactly all of them is one full batch per epoch
+    o.epochs = 1;
+    CHECK_NOTHROW(run_train(o));
+}
+
+TEST_CASE("a validation split that leaves nothing to train on is refused by name") {
+    std::ostringstream out;
+    TrainOptions o;
+    o.data = examples_testing::blobs(300, 100);
+    o.validation = 300;
+    o.out = &out;
+    CHECK_THROWS_WITH(run_train(o), Contains("train: validation 300 leaves none of the 300 training examples"));
+}
+
+TEST_CASE("train --data blobs with the default flags trains (validation: a tenth of the 5000 blobs)") {
+    CHECK(default_validation(60000) == 5000);  // Fashion-MNIST: as before
+    CHECK(default_validation(50000) == 5000);  // CIFAR-10
+    CHECK(default_validation(5000) == 500);    // blobs
+    std::ostringstream out;
+    TrainOptions o;  // the program's defaults, as `train --data blobs` runs them
+    o.data.source = DataSource::Blobs;
+    o.epochs = 2;  // the default 10 would only take longer
+    o.out = &out;
+    const TrainResult r = run_train(o);
+    CHECK(r.n_train == 4500);
+    CHECK(r.test_accuracy > 0.9);
+    CHECK_THAT(out.str(), Contains("4500 examples to train on, 500 held out for validation"));
 }

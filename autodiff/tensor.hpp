@@ -43,6 +43,15 @@ std::string shape_str(const Shape& shape);
 /// holding the values 2 and 3 -- an xtensor trap; use this instead).
 Tensor zeros(const Shape& shape);
 
+/// A 0-d tensor (a scalar) holding `value`: what a loss's value is. Read one back with `t()`, or
+/// from a Var with Var::item(); put one on a tape as a constant with Tape::scalar. (Neither
+/// `Tensor{value}`, which is 1-D, nor `Tensor{{value}}`, which is ambiguous, makes one.)
+inline Tensor scalar(double value) {
+    Tensor t = zeros({});
+    t() = value;
+    return t;
+}
+
 /// A standard-normal tensor of the given shape, filled in order from random::normal_pair (the
 /// Box--Muller transform on the generator's raw output; random.hpp says why not
 /// std::normal_distribution). Seeded initializations in gradlab's library (random search, weight

@@ -238,15 +238,18 @@ struct CustomLossRoute {
     double loss = 0.0;               ///< its value at the check point
     double max_relative_error = 0.0; ///< the checker's verdict on its gradient
     bool passed = false;
+    std::size_t kinks = 0;           ///< checked elements that crossed a kink (accepted as subgradients)
 };
 
 /// What run_custom_loss() found: both routes, checked.
 struct CustomLossResult {
-    std::vector<CustomLossRoute> routes;
+    std::vector<CustomLossRoute> routes;       ///< the smooth SVM, checked in dL/dW
+    std::vector<CustomLossRoute> kink_routes;  ///< Crammer-Singer, checked in dL/ds on its kinks
     bool all_passed = false;
 };
 
-/// A smooth SVM written twice, composed and as a custom op, each checked (custom_loss.cpp).
+/// A smooth SVM and the Crammer-Singer hinge, each written twice, composed and as a custom op,
+/// each checked (custom_loss.cpp).
 CustomLossResult run_custom_loss(const CustomLossOptions& options);
 
 // ---------------------------------------------------------------------------------------------

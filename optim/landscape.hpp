@@ -17,7 +17,7 @@
 ///   the weights through the scores \f$ S = X W \f$, the slice is
 ///   \f$ S(a, b) = X W + a \, X D_1 + b \, X D_2 \f$. The three score matrices are computed once;
 ///   every grid point then costs \f$ O(N C) \f$, not \f$ O(N D C) \f$. The loss is given as a
-///   callable of the scores, so this file needs no loss function of its own.
+///   callable of a block of scores (RowsLossFn), so this file needs no loss function of its own.
 ///
 /// Directions are drawn from a seed (the same seed gives the same direction everywhere) and can be
 /// rescaled to the weights' own size, per row or per column ("filter normalization", Li et al.
@@ -102,8 +102,15 @@ struct Landscape2d {
 /// A loss as a function of the weights (any shape).
 using WeightLossFn = std::function<double(const Tensor& w)>;
 
-/// A loss as a function of a score matrix \f$ S \f$ of shape (N, C), labels bound inside.
-using ScoreLossFn = std::function<double(const Tensor& scores)>;
+/// A data loss of linear scores as the fast path sees it: the **sum** of the per-example losses
+/// \f$ \sum_i L_i(s_i) \f$ over a block of `rows` consecutive examples, starting at example
+/// `first_row` of the data set, whose scores are `scores[i * classes + j]` (row-major, rows x
+/// classes). The slice divides the total by N, so the data loss is the mean
+/// \f$ \frac{1}{N} \sum_i L_i \f$ as in the notes. The losses library's row kernels
+/// (losses::svm_loss_grad_rows, losses::softmax_loss_grad_rows) have exactly this shape once the
+/// labels are bound: `labels.data() + first_row`.
+using RowsLossFn = std::function<double(const double* scores, std::size_t first_row,
+                                        std::size_t rows, std::size_t classes)>;
 
 // ---------------------------------------------------------------------------------------------
 // The generic path: any loss of the weights
@@ -125,18 +132,20 @@ Landscape2d landscape_2d(const WeightLossFn& loss, const Tensor& w, const Tensor
 // The fast path: linear scores S = X W
 // ---------------------------------------------------------------------------------------------
 
-/// The slice of a loss of the scores \f$ S = X W \f$ along \f$ D_1 \f$:
-/// \f$ S(\alpha) = X W + \alpha X D_1 \f$, two score matrices computed once, each point
-/// \f$ O(N C) \f$. `x` is (N, D), `w` and `d1` (D, C). Equals landscape_1d() of
-/// `loss(X W)` up to rounding. Throws ShapeError for mismatched shapes, ValueError as
-/// landscape_1d().
-Landscape1d linear_landscape_1d(const ScoreLossFn& loss, const Tensor& x, const Tensor& w,
+/// The slice of a per-example data loss of the scores \f$ S = X W \f$ along \f$ D_1 \f$:
+/// \f$ S(\alpha) = X W + \alpha X D_1 \f$. `x` is (N, D), `w` and `d1` (D, C). The two score
+/// matrices are computed once (dgemm); after that each grid point costs \f$ O(N C) \f$. The
+/// work runs block of examples by block, all of a thread's grid points per block, so the score
+/// blocks stay in cache; every point's sum is taken in the same block order whatever the number
+/// of threads. Equals landscape_1d() of the same loss as a function of W up to rounding.
+/// Throws ShapeError for mismatched shapes or no examples, ValueError as landscape_1d().
+Landscape1d linear_landscape_1d(const RowsLossFn& loss, const Tensor& x, const Tensor& w,
                                 const Tensor& d1, const std::vector<double>& alphas,
                                 const LandscapeOptions& options = {});
 
-/// The plane through the scores: \f$ S(\alpha, \beta) = X W + \alpha X D_1 + \beta X D_2 \f$.
-/// Errors as linear_landscape_1d().
-Landscape2d linear_landscape_2d(const ScoreLossFn& loss, const Tensor& x, const Tensor& w,
+/// The plane through the scores: \f$ S(\alpha, \beta) = X W + \alpha X D_1 + \beta X D_2 \f$,
+/// three score matrices once, then \f$ O(N C) \f$ per point. Errors as linear_landscape_1d().
+Landscape2d linear_landscape_2d(const RowsLossFn& loss, const Tensor& x, const Tensor& w,
                                 const Tensor& d1, const Tensor& d2,
                                 const std::vector<double>& alphas, const std::vector<double>& betas,
                                 const LandscapeOptions& options = {});
@@ -177,7 +186,8 @@ PlaneCoordinates project_onto_plane(const Plane& plane, const std::vector<Tensor
 /// A GridProgressFn that draws "landscape [#####.....] 5000/10201 points | ETA 00:02" on
 /// `out`: redrawn in place on a terminal (at most every 0.1 s, finished with a newline), or a
 /// plain line at each further 25 % otherwise. Grids that finish within `quiet_s` seconds print
-/// nothing at all.
+/// nothing at all. One printer serves several grids in turn: a report after a grid finished
+/// starts the next grid's clock.
 GridProgressFn grid_progress(std::ostream& out, bool terminal, double quiet_s = 1.0);
 
 }  // namespace gradlab::optim

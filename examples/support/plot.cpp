@@ -210,4 +210,191 @@ void draw(const Heatmap& map, const std::string& path) {
     render(terminal, body, data, path);
 }
 
+// ---------------------------------------------------------------------------------------------
+// Figures a user can re-plot (write_figure): data and script kept side by side
+// ---------------------------------------------------------------------------------------------
+
+namespace {
+
+// Low blue to high red through cyan and yellow, as the notes colour their loss landscapes.
+constexpr const char* kBlueToRed =
+    "set palette defined (0 '#00007f', 1 '#0000ff', 2 '#007fff', 3 '#00ffff', 4 '#7fff7f', "
+    "5 '#ffff00', 6 '#ff7f00', 7 '#ff0000', 8 '#7f0000')\n";
+
+// Overlay colours that stand out on that palette and on the key's white box: magenta, black,
+// dark green, grey.
+constexpr const char* kOverlayColours[] = {"#ff00ff", "#000000", "#008000", "#808080"};
+
+// Writes `text` to `path` through a temporary name in the same directory and a rename, so the
+// file is the old one or the complete new one.
+void write_replacing(const fs::path& path, const std::string& text) {
+    static std::atomic<unsigned> counter{0};
+    const fs::path partial =
+        path.parent_path() / fmt::format(".{}.tmp-{}-{}", path.filename().string(), ::getpid(), counter++);
+    write_file(partial, text);
+    std::error_code ec;
+    fs::rename(partial, path, ec);
+    if (ec) {
+        std::error_code ignored;
+        fs::remove(partial, ignored);
+        throw IoError(fmt::format("plot: cannot write {}: {}", path.string(), ec.message()));
+    }
+}
+
+void require_stem(const std::string& dir, const std::string& stem) {
+    if (stem.empty() || stem.find('/') != std::string::npos || stem == "." || stem == "..")
+        throw ValueError(fmt::format("plot: figure name '{}' must be a plain file name (no '/')", stem));
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec))
+        throw IoError(fmt::format("plot: cannot write figure {}: directory '{}' does not exist", stem, dir));
+}
+
+// A label as a gnuplot data-file string: double quotes, none inside.
+std::string data_label(std::string s) {
+    for (char& c : s)
+        if (c == '"' || c == '\n') c = '\'';
+    return "\"" + s + "\"";
+}
+
+// Overlay k as a data block (x y ["label"] per line), ending in the two blank lines of an index.
+std::string overlay_block(const Overlay& o, const std::string& stem) {
+    if (o.x.size() != o.y.size() || o.x.empty() || (!o.labels.empty() && o.labels.size() != o.x.size()))
+        throw ValueError(fmt::format("plot: {}: overlay '{}' has {} x, {} y and {} labels; need as "
+                                     "many x as y (at least one) and no labels or one per point",
+                                     stem, o.name, o.x.size(), o.y.size(), o.labels.size()));
+    std::string block;
+    for (std::size_t i = 0; i < o.x.size(); ++i)
+        block += number(o.x[i]) + " " + number(o.y[i]) +
+                 (o.labels.empty() ? "" : " " + data_label(o.labels[i])) + "\n";
+    return block + "\n\n";
+}
+
+// The plot clauses that draw overlay `o` from data block `index`.
+std::string overlay_clauses(const Overlay& o, std::size_t index, const char* colour) {
+    std::string c = fmt::format(", data index {} using 1:2 with {} lc rgb '{}' lw 2 pt 7 ps 0.8 {}",
+                                index, o.lines ? "linespoints" : "points", colour,
+                                o.name.empty() ? "notitle" : "title " + quoted(o.name));
+    if (!o.labels.empty())
+        c += fmt::format(", data index {} using 1:2:3 with labels offset char 0.8,0.8 left "
+                         "tc rgb '{}' notitle", index, colour);
+    return c;
+}
+
+// Writes data and script, then draws PNG and SVG if gnuplot is there. `body` draws the figure
+// from the variable `data` and ends with its plot command.
+FigureFiles finish_figure(const std::string& dir, const std::string& stem, const std::string& title,
+                          std::size_t width, std::size_t height, const std::string& data,
+                          const std::string& body) {
+    const fs::path base = fs::path(dir) / stem;
+    FigureFiles files;
+    files.data = base.string() + ".dat";
+    files.script = base.string() + ".gp";
+    const std::string png = base.string() + ".png", svg = base.string() + ".svg";
+    const std::string png_terminal = terminal_for(png, width, height);
+    const std::string svg_terminal = terminal_for(svg, width, height);
+
+    std::string script = "# gradlab figure: " + title + "\n# Redraw with: cd " + dir +
+                         " && gnuplot " + stem + ".gp   (writes " + stem + ".png and " + stem +
+                         ".svg)\n";
+    script += "set datafile missing 'NaN'\ndata = " + quoted(stem + ".dat") + "\n";
+    script += png_terminal + "\nset output " + quoted(stem + ".png") + "\n" + body + "set output\n";
+    script += svg_terminal + "\nset output " + quoted(stem + ".svg") + "\nreplot\nset output\n";
+    write_replacing(files.data, data);
+    write_replacing(files.script, script);
+
+    if (!gnuplot_available()) {
+        files.message = fmt::format("gnuplot not found: wrote {} and {}; to draw them, install "
+                                    "gnuplot-nox and run: cd {} && gnuplot {}.gp",
+                                    files.data, files.script, dir, stem);
+        return files;
+    }
+    render(png_terminal, body, data, png);
+    render(svg_terminal, body, data, svg);
+    files.images = {png, svg};
+    return files;
+}
+
+}  // namespace
+
+FigureFiles write_figure(const LineFigure& figure, const std::string& dir, const std::string& stem) {
+    require_stem(dir, stem);
+    const LinePlot& plot = figure.plot;
+    if (plot.series.empty()) throw ValueError(fmt::format("plot: {}: no series to draw", stem));
+    std::string data;
+    std::string body = labels(plot.title, plot.x_label, plot.y_label);
+    body += "set grid\nset key " + figure.key + "\n";
+    if (plot.log_x) body += "set logscale x\nset format x '%.0e'\n";
+    if (plot.log_y) body += "set logscale y\nset format y '%g'\n";
+    std::string command = "plot ";
+    std::size_t index = 0;
+    for (std::size_t s = 0; s < plot.series.size(); ++s, ++index) {
+        const Series& series = plot.series[s];
+        if (series.x.size() != series.y.size() || series.x.empty())
+            throw ValueError(fmt::format("plot: {}: series '{}' has {} x and {} y values; need the "
+                                         "same number, at least one",
+                                         stem, series.name, series.x.size(), series.y.size()));
+        for (std::size_t i = 0; i < series.x.size(); ++i)
+            data += number(series.x[i]) + " " + number(series.y[i]) + "\n";
+        data += "\n\n";
+        const bool thick = figure.emphasize_last && s + 1 == plot.series.size();
+        command += fmt::format("{}data index {} using 1:2 with lines {} title {}", s == 0 ? "" : ", ",
+                               index, thick ? "lw 3 lc rgb '#000000'" : figure.emphasize_last ? "lw 1.5 dt 2" : "lw 2",
+                               quoted(series.name));
+    }
+    for (std::size_t m = 0; m < figure.marks.size(); ++m, ++index) {
+        data += overlay_block(figure.marks[m], stem);
+        // Marks on a curve: red, then the other overlay colours but white.
+        static constexpr const char* kMarkColours[] = {"#d00000", "#000000", "#ff00ff", "#00a000"};
+        command += overlay_clauses(figure.marks[m], index, kMarkColours[m % 4]);
+    }
+    return finish_figure(dir, stem, plot.title, plot.width, plot.height, data, body + command + "\n");
+}
+
+FigureFiles write_figure(const HeatmapFigure& figure, const std::string& dir, const std::string& stem) {
+    require_stem(dir, stem);
+    const Heatmap& map = figure.map;
+    if (map.rows < 2 || map.cols < 2 || map.values.size() != map.rows * map.cols)
+        throw ValueError(fmt::format("plot: {}: heatmap of {} rows x {} cols has {} values; need "
+                                     "rows, cols >= 2 and rows * cols values",
+                                     stem, map.rows, map.cols, map.values.size()));
+    if (!(map.x_min < map.x_max) || !(map.y_min < map.y_max))
+        throw ValueError(fmt::format("plot: {}: heatmap ranges x [{}, {}], y [{}, {}] must be "
+                                     "increasing", stem, map.x_min, map.x_max, map.y_min, map.y_max));
+    for (std::size_t i = 0; i < map.values.size(); ++i)
+        if (!std::isfinite(map.values[i]))
+            throw ValueError(fmt::format("plot: {}: heatmap value {} (row {}, col {}) is {}", stem,
+                                         i, i / map.cols, i % map.cols, map.values[i]));
+    std::string data;
+    const double dx = (map.x_max - map.x_min) / static_cast<double>(map.cols - 1);
+    const double dy = (map.y_max - map.y_min) / static_cast<double>(map.rows - 1);
+    for (std::size_t r = 0; r < map.rows; ++r) {
+        for (std::size_t c = 0; c < map.cols; ++c)
+            data += number(map.x_min + static_cast<double>(c) * dx) + " " +
+                    number(map.y_min + static_cast<double>(r) * dy) + " " +
+                    number(map.values[r * map.cols + c]) + "\n";
+        data += "\n";  // one blank line between scan lines of the grid
+    }
+    data += "\n";  // and a second one: the grid is data block (index) 0
+
+    std::string body = labels(map.title, map.x_label, map.y_label);
+    body += "set cblabel " + quoted(map.value_label) + "\n" + kBlueToRed;
+    body += "set xrange [" + number(map.x_min - dx / 2) + ":" + number(map.x_max + dx / 2) + "]\n";
+    body += "set yrange [" + number(map.y_min - dy / 2) + ":" + number(map.y_max + dy / 2) + "]\n";
+    body += "set tics out\nset key top left opaque box\n";
+    std::string command = "plot data index 0 using 1:2:3 with image notitle";
+    if (figure.contours > 0) {
+        // gnuplot traces contours only in 3-D: trace them into a datablock, then draw its lines.
+        body += fmt::format("set contour base\nset cntrparam levels auto {}\nunset surface\n"
+                            "set table $contours\nsplot data index 0 using 1:2:3 with lines notitle\n"
+                            "unset table\nunset contour\nset surface\n",
+                            figure.contours);
+        command += ", $contours using 1:2 with lines lc rgb '#202020' lw 0.7 notitle";
+    }
+    for (std::size_t k = 0; k < figure.overlays.size(); ++k) {
+        data += overlay_block(figure.overlays[k], stem);
+        command += overlay_clauses(figure.overlays[k], k + 1, kOverlayColours[k % 4]);
+    }
+    return finish_figure(dir, stem, map.title, map.width, map.height, data, body + command + "\n");
+}
+
 }  // namespace gradlab::plot

@@ -96,3 +96,72 @@ void draw(const LinePlot& plot, const std::string& path);
 void draw(const Heatmap& map, const std::string& path);
 
 }  // namespace gradlab::plot
+
+// ---------------------------------------------------------------------------------------------
+// Figures a user can re-plot: data file and gnuplot script side by side (landscape figures)
+// ---------------------------------------------------------------------------------------------
+
+namespace gradlab::plot {
+
+/// Points drawn over a figure: an optimizer's path on a heatmap, or marked points on a curve.
+struct Overlay {
+    /// The legend entry (empty: none).
+    std::string name;
+    /// Abscissae, as many as `y`.
+    std::vector<double> x;
+    /// Ordinates.
+    std::vector<double> y;
+    /// Empty, or one text per point, printed beside it ("1e-06", "start", ...).
+    std::vector<std::string> labels;
+    /// Connect the points in order (a path); otherwise only the markers.
+    bool lines = true;
+};
+
+/// A line plot with marked points. The curves are drawn as lines (no point markers).
+struct LineFigure {
+    /// The curves, titles and axes; `plot.series` must not be empty.
+    LinePlot plot;
+    /// Draw the last series thick and black, on top (a total over the other series), the
+    /// others thin and dashed.
+    bool emphasize_last = false;
+    /// Where the legend goes, in gnuplot's words ("top right", "top center", "bottom left", ...).
+    std::string key = "top right";
+    /// Points marked on the curves.
+    std::vector<Overlay> marks;
+};
+
+/// A heatmap coloured from blue (low) to red (high), with contour lines and paths over it.
+struct HeatmapFigure {
+    /// The grid, titles and axes.
+    Heatmap map;
+    /// Number of contour levels gnuplot picks evenly over the value range (0: no contours).
+    std::size_t contours = 12;
+    /// Paths and points drawn over the map, in order.
+    std::vector<Overlay> overlays;
+};
+
+/// What write_figure() left in the directory.
+struct FigureFiles {
+    /// `dir/stem.dat`: the numbers, one data block per item (gnuplot `index`).
+    std::string data;
+    /// `dir/stem.gp`: the gnuplot script; `cd dir && gnuplot stem.gp` redraws both images.
+    std::string script;
+    /// `dir/stem.png` and `dir/stem.svg` when gnuplot drew them; empty without gnuplot.
+    std::vector<std::string> images;
+    /// Empty when the images were drawn; otherwise one line saying how to render them.
+    std::string message;
+};
+
+/// Writes `figure` as `dir/stem.dat` and `dir/stem.gp` (a self-contained script that reads the
+/// data file by its relative name and writes `stem.png` (pngcairo) and `stem.svg`), then, if
+/// gnuplot is on the PATH, draws both images. Every file is written to a temporary name and
+/// renamed into place. Without gnuplot, the data and script are still written and
+/// FigureFiles::message says how to render them. Throws ValueError for an inconsistent figure or a
+/// stem that is not a plain file name, IoError if `dir` does not exist or gnuplot fails.
+FigureFiles write_figure(const LineFigure& figure, const std::string& dir, const std::string& stem);
+
+/// The same for a heatmap: the grid is data block 0 (x y value per line, a blank line between
+/// scan lines), overlay k is block k + 1.
+FigureFiles write_figure(const HeatmapFigure& figure, const std::string& dir, const std::string& stem);
+
+}  // namespace gradlab::plot

@@ -57,12 +57,15 @@ Tensor toy_x() {
 const Tensor kToyX = toy_x();
 const std::vector<std::size_t> kToyY = {0, 1, 2};
 
-double toy_hinge(const Tensor& s) {
+// The hinge written out for the toy, as the fast path takes it: the sum over a block of rows.
+double toy_hinge(const double* s, std::size_t first, std::size_t rows, std::size_t classes) {
     double total = 0.0;
-    for (std::size_t i = 0; i < 3; ++i)
-        for (std::size_t j = 0; j < 3; ++j)
-            if (j != kToyY[i]) total += std::max(0.0, s(i, j) - s(i, kToyY[i]) + 1.0);
-    return total / 3.0;
+    for (std::size_t i = 0; i < rows; ++i) {
+        const std::size_t y = kToyY[first + i];
+        for (std::size_t j = 0; j < classes; ++j)
+            if (j != y) total += std::max(0.0, s[i * classes + j] - s[i * classes + y] + 1.0);
+    }
+    return total;
 }
 
 }  // namespace
@@ -144,34 +147,48 @@ TEST_CASE("the hinge toy is piecewise linear with kinks exactly where margins ar
 
 TEST_CASE("the linear-scores fast path equals the generic path to 1e-12 on the same grid",
           "[landscape]") {
-    const Tensor x = seeded({40, 6}, 11, 3.0);
+    // 600 examples, 4 classes: the fast path's blocks hold 1024 / 4 = 256 rows, so this crosses
+    // two block boundaries and ends on a partial block.
+    constexpr std::size_t n = 600;
+    const Tensor x = seeded({n, 6}, 11, 3.0);
     const Tensor w = seeded({6, 4}, 12, 0.1);
-    std::vector<std::size_t> y(40);
+    std::vector<std::size_t> y(n);
     for (std::size_t i = 0; i < y.size(); ++i) y[i] = (i * 7) % 4;
     const Tensor d1 = random_direction(w, 1), d2 = random_direction(w, 2);
     const std::vector<double> alphas = linspace(-1.0, 1.0, 11), betas = linspace(-0.5, 1.5, 9);
 
-    auto check_loss = [&](const ScoreLossFn& on_scores) {
+    // The same loss twice: of the scores (for the fast path) and of the weights (generic).
+    auto check_loss = [&](const RowsLossFn& rows_loss) {
         auto on_weights = [&](const Tensor& v) {
-            Tensor s = zeros({40, 4});
-            for (std::size_t i = 0; i < 40; ++i)
+            Tensor s = zeros({n, 4});
+            for (std::size_t i = 0; i < n; ++i)
                 for (std::size_t j = 0; j < 4; ++j)
                     for (std::size_t k = 0; k < 6; ++k) s(i, j) += x(i, k) * v(k, j);
-            return on_scores(s);
+            return rows_loss(s.data(), 0, n, 4) / static_cast<double>(n);
         };
-        const Landscape2d fast = linear_landscape_2d(on_scores, x, w, d1, d2, alphas, betas);
-        const Landscape2d slow = landscape_2d(on_weights, w, d1, d2, alphas, betas);
-        REQUIRE(fast.loss.size() == slow.loss.size());
-        for (std::size_t k = 0; k < fast.loss.size(); ++k)
-            CHECK(std::abs(fast.loss[k] - slow.loss[k]) <= 1e-12 * std::max(1.0, std::abs(slow.loss[k])));
-        const Landscape1d fast1 = linear_landscape_1d(on_scores, x, w, d1, alphas);
-        const Landscape1d slow1 = landscape_1d(on_weights, w, d1, alphas);
-        for (std::size_t k = 0; k < alphas.size(); ++k)
-            CHECK(std::abs(fast1.loss[k] - slow1.loss[k]) <= 1e-12 * std::max(1.0, std::abs(slow1.loss[k])));
+        for (unsigned threads : {1u, 2u, 7u}) {
+            LandscapeOptions options;
+            options.threads = threads;
+            const Landscape2d fast = linear_landscape_2d(rows_loss, x, w, d1, d2, alphas, betas, options);
+            const Landscape2d slow = landscape_2d(on_weights, w, d1, d2, alphas, betas, options);
+            REQUIRE(fast.loss.size() == slow.loss.size());
+            for (std::size_t k = 0; k < fast.loss.size(); ++k)
+                CHECK(std::abs(fast.loss[k] - slow.loss[k]) <= 1e-12 * std::max(1.0, std::abs(slow.loss[k])));
+            const Landscape1d fast1 = linear_landscape_1d(rows_loss, x, w, d1, alphas, options);
+            const Landscape1d slow1 = landscape_1d(on_weights, w, d1, alphas, options);
+            for (std::size_t k = 0; k < alphas.size(); ++k)
+                CHECK(std::abs(fast1.loss[k] - slow1.loss[k]) <= 1e-12 * std::max(1.0, std::abs(slow1.loss[k])));
+        }
     };
-    SECTION("svm") { check_loss([&](const Tensor& s) { return losses::svm_value(s, y); }); }
+    SECTION("svm") {
+        check_loss([&](const double* s, std::size_t first, std::size_t rows, std::size_t c) {
+            return losses::svm_loss_grad_rows(s, c, y.data() + first, rows, 1.0, 0.0, nullptr);
+        });
+    }
     SECTION("softmax") {
-        check_loss([&](const Tensor& s) { return losses::softmax_cross_entropy_value(s, y); });
+        check_loss([&](const double* s, std::size_t first, std::size_t rows, std::size_t c) {
+            return losses::softmax_loss_grad_rows(s, c, y.data() + first, rows, 0.0, nullptr);
+        });
     }
 }
 
@@ -297,13 +314,14 @@ TEST_CASE("a straight path still gets a plane: a random second axis orthogonal t
 TEST_CASE("bad slices are refused with the operation and the shapes named", "[landscape]") {
     const Tensor w = zeros({3, 2}), d = zeros({3, 2}), x = zeros({5, 3});
     auto f = [](const Tensor&) { return 0.0; };
+    auto rows = [](const double*, std::size_t, std::size_t, std::size_t) { return 0.0; };
     CHECK_THROWS_WITH(landscape_1d(f, w, zeros({2, 3}), {0.0}),
                       Catch::Contains("landscape_1d") && Catch::Contains("(3, 2)") && Catch::Contains("(2, 3)"));
     CHECK_THROWS_AS(landscape_1d(f, w, d, {}), ValueError);
     CHECK_THROWS_AS(landscape_2d(f, w, d, d, {0.0}, {NAN}), ValueError);
-    CHECK_THROWS_WITH(linear_landscape_2d(f, zeros({5, 4}), w, d, d, {0.0}, {0.0}),
+    CHECK_THROWS_WITH(linear_landscape_2d(rows, zeros({5, 4}), w, d, d, {0.0}, {0.0}),
                       Catch::Contains("linear_landscape_2d") && Catch::Contains("(5, 4)"));
-    CHECK_THROWS_AS(linear_landscape_1d(f, x, w, zeros({3, 3}), {0.0}), ShapeError);
+    CHECK_THROWS_AS(linear_landscape_1d(rows, x, w, zeros({3, 3}), {0.0}), ShapeError);
     CHECK_THROWS_AS(linspace(1.0, 0.0, 3), ValueError);
     CHECK_THROWS_AS(logspace(0.0, 1.0, 3), ValueError);
     CHECK(logspace(1e-10, 1e-1, 10).front() == 1e-10);
@@ -324,4 +342,7 @@ TEST_CASE("grid progress stays silent for quick grids and ends long ones with th
     CHECK(s.find("8/8 points") != std::string::npos);
     CHECK(s.find("8/8 points") == s.rfind("8/8 points"));
     CHECK(s.find("2/8 points") != std::string::npos);  // a line at 25 %
+    // The same printer, a second grid: its own lines, its own clock.
+    for (std::size_t k = 1; k <= 4; ++k) l(k, 4);
+    CHECK(loud.str().find("4/4 points") != std::string::npos);
 }

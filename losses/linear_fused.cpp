@@ -19,72 +19,97 @@ namespace gradlab::losses {
 namespace {
 
 // ---- SIMD building blocks -------------------------------------------------------------------
-// A vector of 8 doubles: one AVX-512 register, two AVX2 ones, four SSE2 ones; the compiler
-// lowers +, * (and, with -ffp-contract=fast set for this file in CMake, fused multiply-add) to
-// whatever the clone being compiled has.
-constexpr std::size_t kLanes = 8;
-using Vec = double __attribute__((vector_size(kLanes * sizeof(double))));
+// GCC/Clang vector types: +, * act lane by lane, and with -ffp-contract=fast (set for this file in
+// CMake) a*b+c becomes one fused multiply-add. Each instruction set gets the vector width and
+// register tiles that fit its register file:
+//   AVX-512: 32 registers of 8 doubles; scores in 4 rows x 5 classes = 20 accumulators;
+//   AVX2:    16 registers of 4 doubles; 2 rows x 5 classes = 10 accumulators (+ 2 rows + 1 w);
+//   SSE2:    16 registers of 2 doubles; the same tiles as AVX2.
+// The gradient tile is 5 classes x 2 vectors = 10 accumulators everywhere.
+using Vec8 = double __attribute__((vector_size(8 * sizeof(double))));
+using Vec4 = double __attribute__((vector_size(4 * sizeof(double))));
+using Vec2 = double __attribute__((vector_size(2 * sizeof(double))));
 
+struct Avx512 {
+    using Vec = Vec8;
+    static constexpr std::size_t kLanes = 8, kRowTile = 4, kClassTile = 5;
+};
+struct Avx2 {
+    using Vec = Vec4;
+    static constexpr std::size_t kLanes = 4, kRowTile = 2, kClassTile = 5;
+};
+struct Sse2 {
+    using Vec = Vec2;
+    static constexpr std::size_t kLanes = 2, kRowTile = 2, kClassTile = 5;
+};
+constexpr std::size_t kMaxRowTile = 4;  // block sizes are multiples of every row tile
+
+// Everything below is inlined into one function per instruction set (run_share_avx512, ...),
+// which is what makes it compile to that set's instructions.
 #define GRADLAB_INLINE __attribute__((always_inline)) inline
 
-GRADLAB_INLINE Vec load(const double* p) {  // unaligned: rows of X start anywhere
-    Vec v;
+template <class V>
+GRADLAB_INLINE V load(const double* p) {  // unaligned: rows of X start anywhere
+    V v;
     std::memcpy(&v, p, sizeof v);
     return v;
 }
-GRADLAB_INLINE void store(double* p, Vec v) { std::memcpy(p, &v, sizeof v); }
-GRADLAB_INLINE double lane_sum(Vec v) {
+template <class V>
+GRADLAB_INLINE void store(double* p, V v) {
+    std::memcpy(p, &v, sizeof v);
+}
+template <class Isa>
+GRADLAB_INLINE double lane_sum(typename Isa::Vec v) {
     double s = 0.0;
-    for (std::size_t k = 0; k < kLanes; ++k) s += v[k];
+    for (std::size_t k = 0; k < Isa::kLanes; ++k) s += v[k];
     return s;
 }
 
-// Register tiles: 4 rows x 5 classes = 20 vector accumulators for the scores, 5 classes x 2
-// vectors = 10 for the gradient (AVX-512 has 32 registers).
-constexpr std::size_t kRowTile = 4;
-constexpr std::size_t kClassTile = 5;
-
 // scores(r, k) = x_r . w_k for R rows and K classes. `wt` holds W transposed (class-major: row k
 // is column k of W), so both operands are contiguous along d.
-template <std::size_t R, std::size_t K>
+template <class Isa, std::size_t R, std::size_t K>
 GRADLAB_INLINE void score_tile(const double* const* x, const double* wt, std::size_t d,
                                double* scores, std::size_t ld) {
-    Vec acc[R][K] = {};
+    using V = typename Isa::Vec;
+    constexpr std::size_t L = Isa::kLanes;
+    V acc[R][K] = {};
     std::size_t j = 0;
-    for (; j + kLanes <= d; j += kLanes) {
-        Vec xv[R];
+    for (; j + L <= d; j += L) {
+        V xv[R];
 #pragma GCC unroll 8
-        for (std::size_t r = 0; r < R; ++r) xv[r] = load(x[r] + j);
+        for (std::size_t r = 0; r < R; ++r) xv[r] = load<V>(x[r] + j);
 #pragma GCC unroll 8
         for (std::size_t k = 0; k < K; ++k) {
-            const Vec wv = load(wt + k * d + j);
+            const V wv = load<V>(wt + k * d + j);
 #pragma GCC unroll 8
             for (std::size_t r = 0; r < R; ++r) acc[r][k] += xv[r] * wv;
         }
     }
     for (std::size_t r = 0; r < R; ++r)
         for (std::size_t k = 0; k < K; ++k) {
-            double s = lane_sum(acc[r][k]);
-            for (std::size_t t = j; t < d; ++t) s += x[r][t] * wt[k * d + t];  // the last d % 8
+            double s = lane_sum<Isa>(acc[r][k]);
+            for (std::size_t t = j; t < d; ++t) s += x[r][t] * wt[k * d + t];  // the last d % L
             scores[r * ld + k] = s;
         }
 }
 
 // dwt(k, :) += sum_i ds(i, k) x_i for `rows` rows and K classes: each row of X, already in cache,
-// is loaded once per 16 columns and used K times.
-template <std::size_t K>
+// is loaded once per 2 vectors of columns and used K times.
+template <class Isa, std::size_t K>
 GRADLAB_INLINE void grad_tile(const double* const* x, std::size_t rows, const double* ds,
                               std::size_t ld, double* dwt, std::size_t d) {
+    using V = typename Isa::Vec;
+    constexpr std::size_t L = Isa::kLanes;
     std::size_t j = 0;
-    for (; j + 2 * kLanes <= d; j += 2 * kLanes) {
-        Vec lo[K], hi[K];
+    for (; j + 2 * L <= d; j += 2 * L) {
+        V lo[K], hi[K];
 #pragma GCC unroll 8
         for (std::size_t k = 0; k < K; ++k) {
-            lo[k] = load(dwt + k * d + j);
-            hi[k] = load(dwt + k * d + j + kLanes);
+            lo[k] = load<V>(dwt + k * d + j);
+            hi[k] = load<V>(dwt + k * d + j + L);
         }
         for (std::size_t i = 0; i < rows; ++i) {
-            const Vec x_lo = load(x[i] + j), x_hi = load(x[i] + j + kLanes);
+            const V x_lo = load<V>(x[i] + j), x_hi = load<V>(x[i] + j + L);
 #pragma GCC unroll 8
             for (std::size_t k = 0; k < K; ++k) {
                 const double g = ds[i * ld + k];
@@ -94,44 +119,50 @@ GRADLAB_INLINE void grad_tile(const double* const* x, std::size_t rows, const do
         }
 #pragma GCC unroll 8
         for (std::size_t k = 0; k < K; ++k) {
-            store(dwt + k * d + j, lo[k]);
-            store(dwt + k * d + j + kLanes, hi[k]);
+            store<V>(dwt + k * d + j, lo[k]);
+            store<V>(dwt + k * d + j + L, hi[k]);
         }
     }
-    for (; j < d; ++j)  // the last d % 16 columns
+    for (; j < d; ++j)  // the last d % 2L columns
         for (std::size_t i = 0; i < rows; ++i)
             for (std::size_t k = 0; k < K; ++k) dwt[k * d + j] += ds[i * ld + k] * x[i][j];
 }
 
-// Runtime tile sizes -> the templates above (R in 1..4, K in 1..5).
-template <std::size_t R>
+// Runtime tile sizes (the last, partial tiles) -> the templates above.
+template <class Isa, std::size_t R>
 GRADLAB_INLINE void score_tile_k(std::size_t k, const double* const* x, const double* wt,
                                  std::size_t d, double* scores, std::size_t ld) {
+    static_assert(Isa::kClassTile == 5, "the switch below covers class tiles of up to 5");
     switch (k) {
-        case 5: score_tile<R, 5>(x, wt, d, scores, ld); break;
-        case 4: score_tile<R, 4>(x, wt, d, scores, ld); break;
-        case 3: score_tile<R, 3>(x, wt, d, scores, ld); break;
-        case 2: score_tile<R, 2>(x, wt, d, scores, ld); break;
-        default: score_tile<R, 1>(x, wt, d, scores, ld); break;
+        case 5: score_tile<Isa, R, 5>(x, wt, d, scores, ld); break;
+        case 4: score_tile<Isa, R, 4>(x, wt, d, scores, ld); break;
+        case 3: score_tile<Isa, R, 3>(x, wt, d, scores, ld); break;
+        case 2: score_tile<Isa, R, 2>(x, wt, d, scores, ld); break;
+        default: score_tile<Isa, R, 1>(x, wt, d, scores, ld); break;
     }
 }
+template <class Isa>
 GRADLAB_INLINE void score_tile_any(std::size_t r, std::size_t k, const double* const* x,
                                    const double* wt, std::size_t d, double* scores, std::size_t ld) {
-    switch (r) {
-        case 4: score_tile_k<4>(k, x, wt, d, scores, ld); break;
-        case 3: score_tile_k<3>(k, x, wt, d, scores, ld); break;
-        case 2: score_tile_k<2>(k, x, wt, d, scores, ld); break;
-        default: score_tile_k<1>(k, x, wt, d, scores, ld); break;
+    if constexpr (Isa::kRowTile == 4) {
+        switch (r) {
+            case 4: score_tile_k<Isa, 4>(k, x, wt, d, scores, ld); return;
+            case 3: score_tile_k<Isa, 3>(k, x, wt, d, scores, ld); return;
+            default: break;
+        }
     }
+    if (r == 2) score_tile_k<Isa, 2>(k, x, wt, d, scores, ld);
+    else score_tile_k<Isa, 1>(k, x, wt, d, scores, ld);
 }
+template <class Isa>
 GRADLAB_INLINE void grad_tile_any(std::size_t k, const double* const* x, std::size_t rows,
                                   const double* ds, std::size_t ld, double* dwt, std::size_t d) {
     switch (k) {
-        case 5: grad_tile<5>(x, rows, ds, ld, dwt, d); break;
-        case 4: grad_tile<4>(x, rows, ds, ld, dwt, d); break;
-        case 3: grad_tile<3>(x, rows, ds, ld, dwt, d); break;
-        case 2: grad_tile<2>(x, rows, ds, ld, dwt, d); break;
-        default: grad_tile<1>(x, rows, ds, ld, dwt, d); break;
+        case 5: grad_tile<Isa, 5>(x, rows, ds, ld, dwt, d); break;
+        case 4: grad_tile<Isa, 4>(x, rows, ds, ld, dwt, d); break;
+        case 3: grad_tile<Isa, 3>(x, rows, ds, ld, dwt, d); break;
+        case 2: grad_tile<Isa, 2>(x, rows, ds, ld, dwt, d); break;
+        default: grad_tile<Isa, 1>(x, rows, ds, ld, dwt, d); break;
     }
 }
 
@@ -146,19 +177,17 @@ struct Share {
 };
 
 // Rows per block: about 256 KB of X, so a block read for the scores is still in L2 when the
-// gradient pass reads it again; a multiple of the row tile.
+// gradient pass reads it again; a multiple of every row tile.
 std::size_t block_rows(std::size_t d) {
     const std::size_t rows = (256 * 1024) / (d * sizeof(double) + 1);
-    return std::max(kRowTile, rows / kRowTile * kRowTile);
+    return std::max(kMaxRowTile, rows / kMaxRowTile * kMaxRowTile);
 }
 
 // The fused pass over the batch rows of one share: per block, scores, loss and dL/dS, then the
-// gradient while the block is in cache. Compiled once per instruction set; the loader picks.
-// No exception may leave it: GCC 12 treats calls through a target_clones dispatcher as nothrow,
-// so an error (a non-finite score) is caught here and kept in share.error.
-__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-void run_share(LinearLoss loss, const LinearLossInputs& in, const double* wt, bool want_dw,
-               bool want_db, double* ds_all, Share& share) noexcept try {
+// gradient while the block is in cache.
+template <class Isa>
+GRADLAB_INLINE void run_share(LinearLoss loss, const LinearLossInputs& in, const double* wt, bool want_dw,
+                              bool want_db, double* ds_all, Share& share) {
     const std::size_t d = in.dims, c = in.classes, n = in.batch;
     const std::size_t block = block_rows(d);
     const bool want_ds = want_dw || want_db || ds_all != nullptr;
@@ -172,10 +201,10 @@ void run_share(LinearLoss loss, const LinearLossInputs& in, const double* wt, bo
             x[i] = in.x + (in.rows != nullptr ? in.rows[r0 + i] : r0 + i) * d;
 
         // 1. scores of the block (its rows come from memory here)
-        for (std::size_t i = 0; i < rows; i += kRowTile)
-            for (std::size_t k = 0; k < c; k += kClassTile)
-                score_tile_any(std::min(kRowTile, rows - i), std::min(kClassTile, c - k), &x[i],
-                               wt + k * d, d, &scores[i * c + k], c);
+        for (std::size_t i = 0; i < rows; i += Isa::kRowTile)
+            for (std::size_t k = 0; k < c; k += Isa::kClassTile)
+                score_tile_any<Isa>(std::min(Isa::kRowTile, rows - i), std::min(Isa::kClassTile, c - k), &x[i],
+                                    wt + k * d, d, &scores[i * c + k], c);
         if (in.b != nullptr)
             for (std::size_t i = 0; i < rows; ++i)
                 for (std::size_t k = 0; k < c; ++k) scores[i * c + k] += in.b[k];
@@ -190,16 +219,59 @@ void run_share(LinearLoss loss, const LinearLossInputs& in, const double* wt, bo
 
         // 3. dL/dW += X_B^T dL/dS_B and dL/db += column sums, while X_B is in cache
         if (want_dw)
-            for (std::size_t k = 0; k < c; k += kClassTile)
-                grad_tile_any(std::min(kClassTile, c - k), x.data(), rows, &ds[k], c,
-                              &share.dwt[k * d], d);
+            for (std::size_t k = 0; k < c; k += Isa::kClassTile)
+                grad_tile_any<Isa>(std::min(Isa::kClassTile, c - k), x.data(), rows, &ds[k], c,
+                                   &share.dwt[k * d], d);
         if (want_db)
             for (std::size_t i = 0; i < rows; ++i)
                 for (std::size_t k = 0; k < c; ++k) share.db[k] += ds[i * c + k];
     }
-} catch (...) {
-    share.error = std::current_exception();
 }
+
+// One compiled copy of run_share per instruction set.
+using ShareFn = void (*)(LinearLoss, const LinearLossInputs&, const double*, bool, bool, double*, Share&);
+#if defined(__x86_64__)
+__attribute__((target("arch=x86-64-v4"))) void run_share_avx512(LinearLoss loss, const LinearLossInputs& in,
+                                                                const double* wt, bool dw, bool db, double* ds,
+                                                                Share& share) {
+    run_share<Avx512>(loss, in, wt, dw, db, ds, share);
+}
+__attribute__((target("arch=x86-64-v3"))) void run_share_avx2(LinearLoss loss, const LinearLossInputs& in,
+                                                              const double* wt, bool dw, bool db, double* ds,
+                                                              Share& share) {
+    run_share<Avx2>(loss, in, wt, dw, db, ds, share);
+}
+#endif
+void run_share_sse2(LinearLoss loss, const LinearLossInputs& in, const double* wt, bool dw, bool db, double* ds,
+                    Share& share) {
+    run_share<Sse2>(loss, in, wt, dw, db, ds, share);
+}
+
+bool cpu_has(KernelIsa isa) {
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+    switch (isa) {
+        case KernelIsa::Avx512:
+            return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
+                   __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl");
+        case KernelIsa::Avx2: return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+        default: return true;
+    }
+#else
+    return isa == KernelIsa::Baseline;
+#endif
+}
+
+ShareFn share_fn(KernelIsa isa) {
+#if defined(__x86_64__)
+    if (isa == KernelIsa::Avx512) return run_share_avx512;
+    if (isa == KernelIsa::Avx2) return run_share_avx2;
+#endif
+    (void)isa;
+    return run_share_sse2;
+}
+
+std::atomic<KernelIsa> g_isa{KernelIsa::Auto};
 
 std::atomic<unsigned> g_threads{0};  // 0: the default
 
@@ -220,6 +292,31 @@ unsigned kernel_threads() {
 }
 
 void set_kernel_threads(unsigned threads) { g_threads.store(threads); }
+
+KernelIsa kernel_isa() {
+    const KernelIsa chosen = g_isa.load();
+    if (chosen != KernelIsa::Auto) return chosen;
+    for (const KernelIsa isa : {KernelIsa::Avx512, KernelIsa::Avx2})
+        if (cpu_has(isa)) return isa;
+    return KernelIsa::Baseline;
+}
+
+void set_kernel_isa(KernelIsa isa) {
+    if (!cpu_has(isa))
+        throw ValueError(fmt::format("set_kernel_isa: this CPU cannot run the {} kernel", kernel_isa_name(isa)));
+    g_isa.store(isa);
+}
+
+bool kernel_isa_supported(KernelIsa isa) { return cpu_has(isa); }
+
+const char* kernel_isa_name(KernelIsa isa) {
+    switch (isa) {
+        case KernelIsa::Avx512: return "avx512";
+        case KernelIsa::Avx2: return "avx2";
+        case KernelIsa::Baseline: return "baseline";
+        default: return "auto";
+    }
+}
 
 double linear_loss_grad(LinearLoss loss, const LinearLossInputs& in, const LinearLossGrads& out,
                         unsigned threads) {
@@ -254,7 +351,14 @@ double linear_loss_grad(LinearLoss loss, const LinearLossInputs& in, const Linea
         if (want_dw) shares[s].dwt.assign(c * d, 0.0);
         if (want_db) shares[s].db.assign(c, 0.0);
     }
-    auto run = [&](Share& s) { run_share(loss, in, wt.data(), want_dw, want_db, out.ds, s); };
+    const ShareFn fn = share_fn(kernel_isa());
+    auto run = [&](Share& s) {
+        try {
+            fn(loss, in, wt.data(), want_dw, want_db, out.ds, s);
+        } catch (...) {  // a non-finite score: rethrown on the caller's thread below
+            s.error = std::current_exception();
+        }
+    };
     std::vector<std::thread> workers;
     workers.reserve(t - 1);
     for (std::size_t s = 1; s < t; ++s) workers.emplace_back(run, std::ref(shares[s]));

@@ -19,12 +19,13 @@
 /// gradients with respect to the scores); only the order of the additions differs, so the two
 /// agree to rounding (the tests hold them to 1e-12).
 ///
-/// **SIMD.** The inner loops use GCC/Clang vector types of 8 doubles, one AVX-512 register, with
-/// register tiles of 4 rows x 5 classes for the scores and 5 classes x 16 columns for the
-/// gradient. The kernel is compiled three times (`target_clones`: x86-64-v4 = AVX-512, v3 =
-/// AVX2+FMA, and baseline SSE2) and the loader picks the best one the CPU has, so one build
-/// runs at full width on an AVX-512 Xeon or EPYC and still runs anywhere else. No -march flag
-/// is needed at configure time.
+/// **SIMD.** The inner loops use GCC/Clang vector types (one AVX-512, AVX2 or SSE2 register
+/// wide) with register tiles sized to each instruction set's register file: rows x classes of
+/// scores accumulated at once, and classes x columns of the gradient. The kernel is compiled
+/// three times in one build (`target("arch=x86-64-v4")` = AVX-512, `x86-64-v3` = AVX2 + FMA,
+/// and the baseline) and kernel_isa() picks, at run time, the widest one the CPU has, so one
+/// binary runs at full width on an AVX-512 Xeon or EPYC, on an AVX2 machine, and anywhere else.
+/// No -march flag is needed at configure time (one would tie the build to one CPU family).
 ///
 /// **Threads.** Rows are split into kernel_threads() contiguous ranges, one std::thread each
 /// (the caller's thread does the first). Each keeps a private \f$ \partial L/\partial W \f$,
@@ -84,6 +85,28 @@ unsigned kernel_threads();
 
 /// Sets the fused kernels' thread count (0 restores the default described at kernel_threads()).
 void set_kernel_threads(unsigned threads);
+
+/// The instruction sets the fused kernel is compiled for.
+enum class KernelIsa {
+    Auto,      ///< the widest this CPU runs (the default)
+    Avx512,    ///< x86-64-v4: 8 doubles per register
+    Avx2,      ///< x86-64-v3: 4 doubles per register, with FMA
+    Baseline,  ///< x86-64 (SSE2): 2 doubles per register
+};
+
+/// The instruction set the fused kernel runs with: set_kernel_isa()'s choice, else the widest
+/// this CPU supports.
+KernelIsa kernel_isa();
+
+/// Forces one instruction set (e.g. to test or time each); Auto restores the default.
+/// Throws ValueError if this CPU cannot run it.
+void set_kernel_isa(KernelIsa isa);
+
+/// True if this CPU can run the kernel compiled for `isa`.
+bool kernel_isa_supported(KernelIsa isa);
+
+/// "avx512", "avx2", "baseline" or "auto".
+const char* kernel_isa_name(KernelIsa isa);
 
 /// \f$ \mathrm{svm}(xW, y) \f$ as one op on the tape: x (N, D), w (D, C) -- the notes' bias trick
 /// when x ends in a column of ones. Value and gradients equal svm_composed(matmul(x, w), y).

@@ -61,10 +61,16 @@ void require_same(const AllGrads& f, const AllGrads& c, bool with_bias) {
     if (with_bias) CHECK(max_abs_diff(f.db, c.db) <= 1e-12);
 }
 
-// Restores the default thread count when a test that sets it ends, even by an exception.
-struct ThreadsScope {
-    explicit ThreadsScope(unsigned t) { gl::set_kernel_threads(t); }
-    ~ThreadsScope() { gl::set_kernel_threads(0); }
+// Restores the default thread count and instruction set when a test that sets them ends.
+struct KernelScope {
+    KernelScope(unsigned threads, gl::KernelIsa isa) {
+        gl::set_kernel_threads(threads);
+        gl::set_kernel_isa(isa);
+    }
+    ~KernelScope() {
+        gl::set_kernel_threads(0);
+        gl::set_kernel_isa(gl::KernelIsa::Auto);
+    }
 };
 
 }  // namespace
@@ -79,14 +85,21 @@ TEST_CASE("fused linear losses equal matmul + composed loss to 1e-12: value, dL/
     };
     const Case cases[] = {{1, 1, 1}, {3, 5, 2}, {7, 8, 3}, {13, 17, 7}, {37, 33, 10}, {250, 300, 11}, {9, 3073, 10}};
     const unsigned threads = GENERATE(1u, 2u);
-    const ThreadsScope scope(threads);
+    // Each compiled copy of the kernel (its own vector width and register tiles) this CPU runs.
+    const gl::KernelIsa isa = GENERATE(gl::KernelIsa::Avx512, gl::KernelIsa::Avx2, gl::KernelIsa::Baseline);
+    if (!gl::kernel_isa_supported(isa)) {
+        WARN("this CPU cannot run the " << gl::kernel_isa_name(isa) << " kernel: not tested here");
+        return;
+    }
+    const KernelScope scope(threads, isa);
     for (const Case& k : cases) {
         const Tensor x = randn({k.n, k.d}, 10 + k.d);
         const Tensor w = randn({k.d, k.c}, 20 + k.d, 0.3);
         const Tensor b = randn({k.c}, 30 + k.d);
         const gl::Labels y = cyclic_labels(k.n, k.c);
         for (const gl::LinearLoss loss : {gl::LinearLoss::Svm, gl::LinearLoss::Softmax}) {
-            INFO("N " << k.n << " D " << k.d << " C " << k.c << " threads " << threads << " loss "
+            INFO("N " << k.n << " D " << k.d << " C " << k.c << " threads " << threads << " isa "
+                      << gl::kernel_isa_name(isa) << " loss "
                       << (loss == gl::LinearLoss::Svm ? "svm" : "softmax"));
             require_same(run(fused, loss, x, w, nullptr, y), run(composed, loss, x, w, nullptr, y), false);
             require_same(run(fused, loss, x, w, &b, y), run(composed, loss, x, w, &b, y), true);

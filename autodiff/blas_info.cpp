@@ -96,10 +96,14 @@ std::optional<KernelAdvice> openblas_kernel_advice(std::string_view corename, co
         "several times slower than they could. Run with OPENBLAS_CORETYPE={} (e.g. `OPENBLAS_CORETYPE={} "
         "./program`), or set GRADLAB_OPENBLAS_FIX=1 for programs that call use_best_openblas_kernel().",
         a.corename, isa, a.coretype, a.coretype);
-    if (coretype_env && !coretype_env->empty())
-        a.message += fmt::format(" (OPENBLAS_CORETYPE={} is set but did not take effect: this OpenBLAS may "
-                                 "not be built with DYNAMIC_ARCH.)",
-                                 *coretype_env);
+    if (coretype_env && !coretype_env->empty()) {
+        if (lower(*coretype_env) == lower(corename))
+            a.message += fmt::format(" (OPENBLAS_CORETYPE={} is set: that is what chose this kernel.)", *coretype_env);
+        else
+            a.message += fmt::format(" (OPENBLAS_CORETYPE={} is set but did not take effect: this OpenBLAS may "
+                                     "not be built with DYNAMIC_ARCH.)",
+                                     *coretype_env);
+    }
     return a;
 }
 

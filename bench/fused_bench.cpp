@@ -1,0 +1,204 @@
+// The headline workload of issue 15 and its bounds, at the notes' CIFAR-10 shape
+// (N = 5000, D = 3073, C = 10, double), each at 1 and 2 threads:
+//
+//   bench/compare                       (runs this next to the numpy and PyTorch peers), or
+//   build/default/bench/fused_bench --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
+//
+// BM_Fused<Loss>/threads:T       linear_loss_grad(): loss + dL/dW + dL/db in one pass over X
+// BM_FusedTape<Loss>/threads:T   the same through the tape op (linear_svm / linear_softmax), backward
+// BM_Composed<Loss>/threads:T    matmul(X, W) + b, the composed loss, backward (two OpenBLAS GEMMs)
+// BM_GemmScores/threads:T        bound: S = X W alone (cblas_dgemm, 10 columns)
+// BM_GemmGradW/threads:T         bound: dW = X^T dS alone
+// BM_SquareDgemm/threads:T       bound: a 2000 x 2000 dgemm, for the machine's FLOP rate (counter GFLOPs)
+// BM_StreamX/threads:T           bound: one read of X (sum of its elements), counter GBps
+//
+// T sets both OpenBLAS's thread count (openblas_set_num_threads) and the fused kernels'
+// (set_kernel_threads). The OpenBLAS kernel in use is printed in the context as openblas_corename.
+#include <cstdint>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include <benchmark/benchmark.h>
+#include <cblas.h>
+
+#include <gradlab/autodiff/blas_info.hpp>
+#include <gradlab/autodiff/ops.hpp>
+#include <gradlab/losses/linear_fused.hpp>
+#include <gradlab/losses/scores.hpp>
+#include <gradlab/losses/softmax.hpp>
+#include <gradlab/losses/svm.hpp>
+
+namespace {
+
+using gradlab::Tensor;
+using gradlab::Var;
+namespace gl = gradlab::losses;
+
+constexpr std::size_t kN = 5000, kD = 3073, kC = 10;
+
+// One seeded problem shared by every benchmark (X is 123 MB: made once).
+struct Problem {
+    std::shared_ptr<const Tensor> x = std::make_shared<const Tensor>(gl::random_normal({kN, kD}, 1.0, 1));
+    Tensor w = gl::random_normal({kD, kC}, 1e-3, 2);
+    Tensor b = gl::random_normal({kC}, 1e-3, 3);
+    gl::Labels y = [] {
+        gl::Labels v(kN);
+        for (std::size_t i = 0; i < kN; ++i) v[i] = (i * 7 + 3) % kC;
+        return v;
+    }();
+};
+Problem& problem() {
+    static Problem p;
+    return p;
+}
+
+void set_threads(benchmark::State& state) {
+    const int t = static_cast<int>(state.range(0));
+    gradlab::set_openblas_threads(t);
+    gl::set_kernel_threads(static_cast<unsigned>(t));
+}
+
+void fused(benchmark::State& state, gl::LinearLoss loss) {
+    set_threads(state);
+    Problem& p = problem();
+    Tensor dw = gradlab::zeros({kD, kC}), db = gradlab::zeros({kC});
+    gl::LinearLossInputs in;
+    in.x = p.x->data();
+    in.x_rows = in.batch = kN;
+    in.dims = kD;
+    in.w = p.w.data();
+    in.classes = kC;
+    in.b = p.b.data();
+    in.labels = p.y.data();
+    for (auto _ : state) {
+        benchmark::DoNotOptimize(gl::linear_loss_grad(loss, in, {dw.data(), db.data(), nullptr}));
+        benchmark::ClobberMemory();
+    }
+    state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(kN));
+}
+
+// route 0: composed (matmul + loss from tape ops), 1: the fused tape op.
+void on_tape(benchmark::State& state, gl::LinearLoss loss, bool fused_op) {
+    set_threads(state);
+    Problem& p = problem();
+    gradlab::Parameter w(p.w, "W"), b(p.b, "b");
+    gradlab::Tape tape;
+    for (auto _ : state) {
+        tape.reset();
+        w.zero_grad();
+        b.zero_grad();
+        const Var x = tape.constant(p.x, "X");
+        const Var wv = tape.watch(w), bv = tape.watch(b);
+        Var l;
+        if (fused_op) {
+            l = loss == gl::LinearLoss::Svm ? gl::linear_svm(x, wv, bv, p.y) : gl::linear_softmax(x, wv, bv, p.y);
+        } else {
+            const Var s = matmul(x, wv) + bv;
+            l = loss == gl::LinearLoss::Svm ? gl::svm_composed(s, p.y) : gl::softmax_cross_entropy_composed(s, p.y);
+        }
+        tape.backward(l);
+        benchmark::DoNotOptimize(w.grad.data());
+    }
+    state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(kN));
+}
+
+void BM_FusedSvm(benchmark::State& s) { fused(s, gl::LinearLoss::Svm); }
+void BM_FusedSoftmax(benchmark::State& s) { fused(s, gl::LinearLoss::Softmax); }
+void BM_FusedTapeSvm(benchmark::State& s) { on_tape(s, gl::LinearLoss::Svm, true); }
+void BM_FusedTapeSoftmax(benchmark::State& s) { on_tape(s, gl::LinearLoss::Softmax, true); }
+void BM_ComposedSvm(benchmark::State& s) { on_tape(s, gl::LinearLoss::Svm, false); }
+void BM_ComposedSoftmax(benchmark::State& s) { on_tape(s, gl::LinearLoss::Softmax, false); }
+
+void BM_GemmScores(benchmark::State& state) {
+    set_threads(state);
+    Problem& p = problem();
+    std::vector<double> s(kN * kC);
+    for (auto _ : state) {
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, kN, kC, kD, 1.0, p.x->data(), kD, p.w.data(), kC,
+                    0.0, s.data(), kC);
+        benchmark::ClobberMemory();
+    }
+}
+
+void BM_GemmGradW(benchmark::State& state) {
+    set_threads(state);
+    Problem& p = problem();
+    const Tensor ds = gl::random_normal({kN, kC}, 1e-4, 4);
+    std::vector<double> dw(kD * kC);
+    for (auto _ : state) {
+        cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, kD, kC, kN, 1.0, p.x->data(), kD, ds.data(), kC, 0.0,
+                    dw.data(), kC);
+        benchmark::ClobberMemory();
+    }
+}
+
+void BM_SquareDgemm(benchmark::State& state) {
+    set_threads(state);
+    constexpr std::size_t n = 2000;
+    const Tensor a = gl::random_normal({n, n}, 1.0, 5), b = gl::random_normal({n, n}, 1.0, 6);
+    std::vector<double> c(n * n);
+    for (auto _ : state) {
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1.0, a.data(), n, b.data(), n, 0.0, c.data(), n);
+        benchmark::ClobberMemory();
+    }
+    state.counters["GFLOPs"] = benchmark::Counter(2.0 * n * n * n * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
+}
+
+// One read of X, split over the threads like the fused kernel splits its rows.
+void BM_StreamX(benchmark::State& state) {
+    const auto t = static_cast<std::size_t>(state.range(0));
+    Problem& p = problem();
+    const double* x = p.x->data();
+    const std::size_t total = kN * kD;
+    auto sum_range = [x](std::size_t lo, std::size_t hi, double* out) {
+        double a0 = 0, a1 = 0, a2 = 0, a3 = 0;  // four chains, so the adds are not the limit
+        std::size_t k = lo;
+        for (; k + 4 <= hi; k += 4) {
+            a0 += x[k];
+            a1 += x[k + 1];
+            a2 += x[k + 2];
+            a3 += x[k + 3];
+        }
+        for (; k < hi; ++k) a0 += x[k];
+        *out = a0 + a1 + a2 + a3;
+    };
+    std::vector<double> parts(t);
+    for (auto _ : state) {
+        std::vector<std::thread> workers;
+        for (std::size_t i = 1; i < t; ++i) workers.emplace_back(sum_range, total * i / t, total * (i + 1) / t, &parts[i]);
+        sum_range(0, total / t, &parts[0]);
+        for (std::thread& w : workers) w.join();
+        benchmark::DoNotOptimize(parts.data());
+    }
+    state.counters["GBps"] = benchmark::Counter(total * sizeof(double) * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
+}
+
+}  // namespace
+
+#define GRADLAB_THREADS \
+    ArgName("threads")->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime()->MeasureProcessCPUTime()
+BENCHMARK(BM_FusedSvm)->GRADLAB_THREADS;
+BENCHMARK(BM_FusedSoftmax)->GRADLAB_THREADS;
+BENCHMARK(BM_FusedTapeSvm)->GRADLAB_THREADS;
+BENCHMARK(BM_FusedTapeSoftmax)->GRADLAB_THREADS;
+BENCHMARK(BM_ComposedSvm)->GRADLAB_THREADS;
+BENCHMARK(BM_ComposedSoftmax)->GRADLAB_THREADS;
+BENCHMARK(BM_GemmScores)->GRADLAB_THREADS;
+BENCHMARK(BM_GemmGradW)->GRADLAB_THREADS;
+BENCHMARK(BM_SquareDgemm)->GRADLAB_THREADS;
+BENCHMARK(BM_StreamX)->GRADLAB_THREADS;
+
+int main(int argc, char** argv) {
+    gradlab::use_best_openblas_kernel(argc, argv);  // opt-in fix: GRADLAB_OPENBLAS_FIX=1
+    benchmark::Initialize(&argc, argv);
+    // Which OpenBLAS kernel ran (and a warning if it is a generic one on a CPU that has more).
+    gradlab::check_openblas_kernel();  // silent unless the kernel is generic
+    benchmark::AddCustomContext("openblas_corename", gradlab::openblas_corename());
+    benchmark::AddCustomContext("cpu_simd", gradlab::cpu_simd_level());
+    benchmark::AddCustomContext("kernel_isa", gl::kernel_isa_name(gl::kernel_isa()));
+    if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+    benchmark::RunSpecifiedBenchmarks();
+    benchmark::Shutdown();
+    return 0;
+}

@@ -36,8 +36,8 @@
 // reads them) and, when gnuplot is installed, drawn as DIR/NAME.png and DIR/NAME.svg.
 //
 //   landscape                                  small: 500 examples, 41 x 41 grids (seconds)
-//   landscape --examples 5000 --grid 101       the size
-//   landscape --data blobs --examples 200      no dataset needed
+//   landscape --n-train 5000 --grid 101        bigger: the size of the speed claim
+//   landscape --data blobs --n-train 200       no dataset needed
 //   landscape --data cifar-10 --data-dir DIR   the notes' own data set
 #include <algorithm>
 #include <chrono>
@@ -51,11 +51,12 @@
 #include <string>
 #include <vector>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <fmt/ostream.h>
 
 #include <gradlab/autodiff/ops.hpp>
 #include <gradlab/autodiff/parameter.hpp>
+#include <gradlab/autodiff/random.hpp>
 #include <gradlab/autodiff/tape.hpp>
 #include <gradlab/losses/softmax.hpp>
 #include <gradlab/losses/svm.hpp>
@@ -63,33 +64,11 @@
 #include <gradlab/optim/progress.hpp>
 #include <gradlab/optim/step_size_sweep.hpp>
 
-#include "support/datasets.hpp"
+#include "support/common.hpp"
 #include "support/plot.hpp"
+#include "support/program.hpp"
 
 namespace gradlab::examples {
-
-// ---------------------------------------------------------------------------------------------
-// Options
-// ---------------------------------------------------------------------------------------------
-
-/// The landscape program's options (its flags).
-struct LandscapeFigures {
-    std::string data = "fashion-mnist";  // fashion-mnist, cifar-10 or blobs
-    std::string data_dir;                // empty: the loader's default
-    std::size_t examples = 500;          // examples averaged over (the first ones)
-    std::size_t example = 0;             // the one example of the single-example figures
-    std::size_t grid = 41;               // grid points per side of every 2-D slice
-    std::size_t line_points = 401;       // points of every 1-D slice
-    double range = 0.0;                  // slices run over [-range, range]; 0 = automatic
-    std::string norm = "none";           // direction scaling: none, whole, per-row, per-class
-    double init_scale = 1e-4;            // W = init_scale * randn: a random W, as in the notes
-    std::size_t steps = 30;              // gradient descent and SGD steps of the trajectory
-    double step_size = 0.0;              // their step size; 0 = a tenth of the sweep's best
-    std::size_t batch = 50;              // SGD's minibatch size
-    std::uint64_t seed = 1;              // W, the directions and SGD's batches
-    unsigned threads = 2;                // threads per slice
-    std::string out = "landscape-output";
-};
 
 namespace {
 
@@ -104,25 +83,10 @@ struct Data {
     std::size_t classes = 0;
 };
 
-Data load(const LandscapeFigures& o) {
-    data::Dataset d;
-    if (o.data == "fashion-mnist") {
-        d = data::load_fashion_mnist(data::Split::train, o.examples, o.data_dir);
-    } else if (o.data == "cifar-10") {
-        if (o.data_dir.empty())
-            throw ValueError("landscape: --data cifar-10 needs --data-dir, the directory holding "
-                             "data_batch_1.bin ... data_batch_5.bin");
-        d = data::load_cifar10(o.data_dir, data::Split::train, o.examples);
-    } else {
-        // Ten overlapping Gaussian blobs in 20 dimensions, shuffled so that any prefix mixes classes.
-        const data::Dataset all = data::make_blobs(10, 20, (o.examples + 9) / 10, 3.0, o.seed);
-        data::Random rng(o.seed + 1);
-        std::vector<std::size_t> order = rng.permutation(all.size());
-        order.resize(o.examples);
-        d = all.take(order);
-    }
-    data::append_bias_column(d.x);
-    return Data{std::make_shared<const Tensor>(std::move(d.x)), d.y, d.num_classes};
+Data load(const LandscapeFigureOptions& o, std::ostream& out) {
+    TrainTest d = load_data(o.data, out);
+    data::append_bias_column(d.train.x);
+    return Data{std::make_shared<const Tensor>(std::move(d.train.x)), d.train.y, d.train.num_classes};
 }
 
 Data first_examples(const Data& all, std::size_t first, std::size_t count) {
@@ -169,14 +133,19 @@ double svm_loss(const Data& d, const Tensor& w) {
 // ---------------------------------------------------------------------------------------------
 
 struct Output {
+    std::ostream& text;  // the story
     std::string dir;
-    std::vector<std::string> written;
+    LandscapeFigureResult result;
     std::string fallback;  // the first figure's "gnuplot not found" message, if any
 
-    void add(const plot::FigureFiles& f) {
-        written.push_back(f.data);
-        written.push_back(f.script);
-        for (const std::string& image : f.images) written.push_back(image);
+    // Writes one figure (NAME.dat, NAME.gp, and the images if gnuplot is there) and notes its files.
+    template <class Figure>
+    void draw(const Figure& figure, const std::string& name) {
+        const plot::FigureFiles f = plot::write_figure(figure, dir, name);
+        result.figures.push_back(name);
+        result.files.push_back(f.data);
+        result.files.push_back(f.script);
+        for (const std::string& image : f.images) result.files.push_back(image);
         if (!f.message.empty() && fallback.empty()) fallback = f.message;
     }
 };
@@ -231,7 +200,7 @@ optim::DirectionNorm parse_norm(const std::string& name) {
 // Figures 1-3: one example and many, SVM and softmax, along a line and across a plane
 // ---------------------------------------------------------------------------------------------
 
-void slices(const LandscapeFigures& o, const Data& all, const Tensor& w, Output& out) {
+void slices(const LandscapeFigureOptions& o, const Data& all, const Tensor& w, Output& out) {
     const optim::DirectionNorm norm = parse_norm(o.norm);
     const Tensor d1 = optim::random_direction(w, o.seed + 1, norm);
     const Tensor d2 = optim::random_direction(w, o.seed + 2, norm);
@@ -241,8 +210,8 @@ void slices(const LandscapeFigures& o, const Data& all, const Tensor& w, Output&
     const std::vector<double> grid = optim::linspace(-range, range, o.grid);
     optim::LandscapeOptions run;
     run.threads = o.threads;
-    run.progress = optim::grid_progress(std::cout, optim::stdout_is_terminal());
-    fmt::print("directions: seeds {} and {}, scaling '{}'; offsets a, b in [{:.3g}, {:.3g}]\n",
+    run.progress = optim::grid_progress(out.text, &out.text == &std::cout && optim::stdout_is_terminal());
+    fmt::print(out.text, "directions: seeds {} and {}, scaling '{}'; offsets a, b in [{:.3g}, {:.3g}]\n",
                o.seed + 1, o.seed + 2, o.norm, -range, range);
 
     struct Loss {
@@ -282,11 +251,12 @@ void slices(const LandscapeFigures& o, const Data& all, const Tensor& w, Output&
                 kinks.y = optim::linear_landscape_1d(loss.rows(one.y), *one.x, w, d1, kinks.x).loss;
                 f.marks.push_back(kinks);
             }
-            fmt::print("svm, example {}: {} kinks in range, where margins cross zero\n", o.example,
+            out.result.kinks = kinks.x.size();
+            fmt::print(out.text, "svm, example {}: {} kinks in range, where margins cross zero\n", o.example,
                        kinks.x.size());
         }
         double seconds = seconds_since(t0);
-        out.add(plot::write_figure(f, out.dir, fmt::format("{}_1d", loss.name)));
+        out.draw(f, fmt::format("{}_1d", loss.name));
 
         // The 2-D slices: one example (angular) and the mean (a bowl).
         t0 = std::chrono::steady_clock::now();
@@ -295,14 +265,15 @@ void slices(const LandscapeFigures& o, const Data& all, const Tensor& w, Output&
         const optim::Landscape2d plane_all =
             optim::linear_landscape_2d(loss.rows(all.y), *all.x, w, d1, d2, grid, grid, run);
         seconds += seconds_since(t0);
-        fmt::print("{}: 1-D slices ({} points) and 2-D slices ({} x {}) of 1 and {} examples computed "
+        out.result.slice_seconds += seconds;
+        fmt::print(out.text, "{}: 1-D slices ({} points) and 2-D slices ({} x {}) of 1 and {} examples computed "
                    "in {:.3f} s\n", loss.name, line.size(), grid.size(), grid.size(), all.y.size(), seconds);
         plot::HeatmapFigure one_fig{heatmap_of(plane_one, fmt::format("{} loss of example {} on a random plane",
                                                                       loss.title, o.example)), 12, {}};
         plot::HeatmapFigure all_fig{heatmap_of(plane_all, fmt::format("{} loss, mean over {} examples, on a random plane",
                                                                       loss.title, all.y.size())), 12, {}};
-        out.add(plot::write_figure(one_fig, out.dir, fmt::format("{}_2d_one", loss.name)));
-        out.add(plot::write_figure(all_fig, out.dir, fmt::format("{}_2d_mean", loss.name)));
+        out.draw(one_fig, fmt::format("{}_2d_one", loss.name));
+        out.draw(all_fig, fmt::format("{}_2d_mean", loss.name));
     }
 }
 
@@ -353,19 +324,19 @@ void toy(Output& out) {
     const optim::Landscape1d loss = optim::linear_landscape_1d(svm_rows(y), xs, w, along_w0, w0s);
     double worst = 0.0;
     for (std::size_t k = 0; k < w0s.size(); ++k) worst = std::max(worst, std::abs(loss.loss[k] - total[k]));
-    fmt::print("toy: the six hinge terms add up to the SVM loss (largest difference {:.1e})\n", worst);
+    fmt::print(out.text, "toy: the six hinge terms add up to the SVM loss (largest difference {:.1e})\n", worst);
     std::sort(kinks.x.begin(), kinks.x.end());
     kinks.y = optim::linear_landscape_1d(svm_rows(y), xs, w, along_w0, kinks.x).loss;
     f.plot.series.push_back({"L, their sum", w0s, loss.loss});
     f.marks.push_back(kinks);
-    out.add(plot::write_figure(f, out.dir, "svm_toy"));
+    out.draw(f, "svm_toy");
 }
 
 // ---------------------------------------------------------------------------------------------
 // Figure 5: the optimizer's path on the plane through its start and end, and the step size
 // ---------------------------------------------------------------------------------------------
 
-void trajectory(const LandscapeFigures& o, const Data& all, const Tensor& w0, Output& out) {
+void trajectory(const LandscapeFigureOptions& o, const Data& all, const Tensor& w0, Output& out) {
     // The step-size sweep along the first gradient, and the 1-D slice through it.
     Tensor g;
     svm_loss_and_gradient(all, w0, g);
@@ -383,9 +354,10 @@ void trajectory(const LandscapeFigures& o, const Data& all, const Tensor& w0, Ou
     plot::Overlay marks{"the notes' sweep", sweep.step_sizes, sweep.losses, {}, false};
     for (double eta : sweep.step_sizes) marks.labels.push_back(fmt::format("{:.0e}", eta));
     f.marks.push_back(marks);
-    out.add(plot::write_figure(f, out.dir, "svm_step_sizes"));
+    out.draw(f, "svm_step_sizes");
     const double best = sweep.step_sizes[sweep.best()];
-    fmt::print("step-size sweep from L = {:.4f}: best 1 step at {:.0e} (L = {:.4f})\n", sweep.loss0,
+    out.result.sweep_best_step = best;
+    fmt::print(out.text, "step-size sweep from L = {:.4f}: best 1 step at {:.0e} (L = {:.4f})\n", sweep.loss0,
                best, sweep.losses[sweep.best()]);
 
     // Gradient descent and minibatch SGD from the same start, the same step size.
@@ -397,7 +369,7 @@ void trajectory(const LandscapeFigures& o, const Data& all, const Tensor& w0, Ou
         w -= eta * g;
         gd.push_back(w);
     }
-    data::Random rng(o.seed + 3);
+    Random rng(o.seed + 3);
     w = w0;
     std::vector<std::size_t> order = rng.permutation(all.y.size());
     std::size_t next = 0;
@@ -419,9 +391,11 @@ void trajectory(const LandscapeFigures& o, const Data& all, const Tensor& w0, Ou
         w -= eta * g;
         sgd.push_back(w);
     }
-    fmt::print("{} steps of size {:.1e}: gradient descent L {:.4f} -> {:.4f}, SGD (batch {}) -> {:.4f}\n",
-               o.steps, eta, svm_loss(all, gd.front()), svm_loss(all, gd.back()), batch,
-               svm_loss(all, sgd.back()));
+    out.result.gd_start_loss = svm_loss(all, gd.front());
+    out.result.gd_end_loss = svm_loss(all, gd.back());
+    out.result.sgd_end_loss = svm_loss(all, sgd.back());
+    fmt::print(out.text, "{} steps of size {:.1e}: gradient descent L {:.4f} -> {:.4f}, SGD (batch {}) -> {:.4f}\n",
+               o.steps, eta, out.result.gd_start_loss, out.result.gd_end_loss, batch, out.result.sgd_end_loss);
 
     // The plane through gradient descent's path, the loss on it, both paths projected.
     const optim::Plane plane = optim::trajectory_plane(gd, o.seed + 4);
@@ -445,7 +419,7 @@ void trajectory(const LandscapeFigures& o, const Data& all, const Tensor& w0, Ou
         optim::linear_landscape_2d(svm_rows(all.y), *all.x, plane.origin, plane.d1, plane.d2, as, bs, run);
     double off = 0.0;
     for (double d : p_sgd.off_plane) off = std::max(off, d);
-    fmt::print("trajectory plane: gradient descent runs (0, 0) -> (1, 0); SGD's path leaves the plane by "
+    fmt::print(out.text, "trajectory plane: gradient descent runs (0, 0) -> (1, 0); SGD's path leaves the plane by "
                "up to {:.3g} (|D1| = {:.3g})\n", off, std::sqrt(dot(plane.d1, plane.d1)));
 
     plot::HeatmapFigure fig{heatmap_of(slice, fmt::format("SVM loss on the plane through gradient descent's "
@@ -458,76 +432,79 @@ void trajectory(const LandscapeFigures& o, const Data& all, const Tensor& w0, Ou
     labels.back() = "end";
     fig.overlays.push_back({"gradient descent", p_gd.a, p_gd.b, labels, true});
     fig.overlays.push_back({fmt::format("SGD, batch {} (projected)", batch), p_sgd.a, p_sgd.b, {}, true});
-    out.add(plot::write_figure(fig, out.dir, "svm_trajectory"));
+    out.draw(fig, "svm_trajectory");
 }
 
 }  // namespace
 
 /// Draws every figure into `o.out` and returns the files written.
-std::vector<std::string> run_landscape(const LandscapeFigures& o) {
-    if (o.examples == 0 || o.example >= o.examples)
-        throw ValueError(fmt::format("landscape: need --examples > 0 and --example below it, got {} and {}",
-                                     o.examples, o.example));
-    if (o.grid < 2 || o.line_points < 2 || o.steps == 0 || o.batch == 0)
-        throw ValueError(fmt::format("landscape: --grid, --line-points need >= 2 and --steps, --batch >= 1, "
-                                     "got {}, {}, {}, {}", o.grid, o.line_points, o.steps, o.batch));
+LandscapeFigureResult run_landscape(const LandscapeFigureOptions& o) {
+    std::ostream& text = output(o.out);
+    if (o.data.n_train == 0 || o.example >= o.data.n_train)
+        throw ValueError(fmt::format("landscape: need --n-train > 0 and --example below it, got {} and {}",
+                                     o.data.n_train, o.example));
+    if (o.grid < 2 || o.line_points < 2 || o.steps == 0 || o.batch == 0 || o.threads == 0)
+        throw ValueError(fmt::format("landscape: need --grid, --line-points >= 2 and --steps, --batch, "
+                                     "--threads >= 1, got {}, {}, {}, {}, {}",
+                                     o.grid, o.line_points, o.steps, o.batch, o.threads));
     std::error_code ec;
-    std::filesystem::create_directories(o.out, ec);
-    if (ec) throw IoError(fmt::format("landscape: cannot create --out {}: {}", o.out, ec.message()));
+    std::filesystem::create_directories(o.out_dir, ec);
+    if (ec) throw IoError(fmt::format("landscape: cannot create {}: {}", o.out_dir, ec.message()));
 
+    fmt::print(text, "== Loss landscapes: the loss along a line and across a plane through W ==\n");
     const auto t0 = std::chrono::steady_clock::now();
-    const Data all = load(o);
-    fmt::print("data: {}, {} examples of {} features (with the bias column), {} classes\n", o.data,
-               all.y.size(), all.x->shape()[1], all.classes);
-    std::mt19937_64 rng(o.seed);
+    const Data all = load(o, text);
+    RandomEngine rng(o.seed);
     Tensor w = randn({all.x->shape()[1], all.classes}, rng);
     w *= o.init_scale;
+    fmt::print(text, "W = {:g} * randn, shape ({}, {}) with the bias row\n", o.init_scale, w.shape()[0],
+               w.shape()[1]);
 
-    Output out{o.out, {}, {}};
+    Output out{text, o.out_dir, {}, {}};
     slices(o, all, w, out);
     toy(out);
     trajectory(o, all, w, out);
-    fmt::print("wrote {} files in {} ({:.1f} s):\n", out.written.size(), o.out, seconds_since(t0));
-    for (const std::string& f : out.written) fmt::print("  {}\n", f);
+    out.result.seconds = seconds_since(t0);
+    out.result.drawn = out.fallback.empty();
+    fmt::print(text, "wrote {} files in {} ({:.1f} s):\n", out.result.files.size(), o.out_dir,
+               out.result.seconds);
+    for (const std::string& f : out.result.files) fmt::print(text, "  {}\n", f);
     if (!out.fallback.empty())  // one line for all figures, not one per figure
-        fmt::print("gnuplot not found: the data (.dat) and gnuplot scripts (.gp) are written; to draw "
-                   "them, install gnuplot-nox and run: cd {} && for f in *.gp; do gnuplot \"$f\"; done\n",
-                   o.out);
-    return out.written;
+        fmt::print(text, "gnuplot not found: the data (.dat) and gnuplot scripts (.gp) are written; to draw "
+                         "them, install gnuplot-nox and run: cd {} && for f in *.gp; do gnuplot \"$f\"; done\n",
+                   o.out_dir);
+    return out.result;
+}
+
+int landscape_main(int argc, char** argv) {
+    LandscapeFigureOptions o;
+    Flags app("landscape",
+              "Loss landscapes, the notes' figures drawn from real data: SVM and softmax loss along a "
+              "random line and across a random plane, for one example and averaged; the notes' "
+              "three-example toy; gradient descent's path and the step size. Each figure is written as "
+              "NAME.dat + NAME.gp, and NAME.png + NAME.svg when gnuplot is installed. See "
+              "examples/landscape.cpp.");
+    add_data_flags(app, o.data);
+    app.add_option("--example", o.example, "the example of the single-example figures")->check(whole_number());
+    app.add_option("--grid", o.grid, "grid points per side of the 2-D slices (bigger: 101)")->check(whole_number(2));
+    app.add_option("--line-points", o.line_points, "points of the 1-D slices")->check(whole_number(2));
+    app.add_option("--range", o.range, "offsets a, b run over [-range, range] (0: automatic)")
+        ->check(decimal_number(Sign::NonNegative));
+    app.add_option("--norm", o.norm, "scale each direction to W: as drawn, as a whole, per row, per class "
+                                     "(filter normalization)")
+        ->check(CLI::IsMember({"none", "whole", "per-row", "per-class"}));
+    app.add_option("--init-scale", o.init_scale, "W = init-scale * randn")->check(decimal_number(Sign::Positive));
+    app.add_option("--steps", o.steps, "gradient descent and SGD steps drawn")->check(whole_number(1));
+    app.add_option("--step-size", o.step_size, "their step size (0: a tenth of the sweep's best)")
+        ->check(decimal_number(Sign::NonNegative));
+    app.add_option("--batch", o.batch, "SGD's minibatch size")->check(whole_number(1));
+    app.add_option("--seed", o.seed, "seed of W, the directions and SGD's batches")->check(whole_number());
+    app.add_option("--threads", o.threads, "threads evaluating each slice")->check(whole_number(1));
+    app.add_option("--out", o.out_dir, "directory for the figures");
+    return run_program_main(app, argc, argv, [&] {
+        run_landscape(o);
+        return 0;
+    });
 }
 
 }  // namespace gradlab::examples
-
-int main(int argc, char** argv) {
-    using gradlab::examples::LandscapeFigures;
-    LandscapeFigures o;
-    CLI::App app{"Loss landscapes: the notes' figures (SVM and softmax slices along a random line and "
-                 "plane, for one example and averaged; the three-example toy; gradient descent's path "
-                 "and the step size) drawn from real data. See examples/landscape.cpp.",
-                 "landscape"};
-    app.add_option("--data", o.data, "the examples")
-        ->check(CLI::IsMember({"fashion-mnist", "cifar-10", "blobs"}))->capture_default_str();
-    app.add_option("--data-dir", o.data_dir, "directory of the dataset files (default: the Debian package's)");
-    app.add_option("--examples", o.examples, "examples averaged over (the issue's size: 5000)")->capture_default_str();
-    app.add_option("--example", o.example, "the example of the single-example figures")->capture_default_str();
-    app.add_option("--grid", o.grid, "grid points per side of the 2-D slices (bigger: 101)")->capture_default_str();
-    app.add_option("--line-points", o.line_points, "points of the 1-D slices")->capture_default_str();
-    app.add_option("--range", o.range, "offsets run over [-range, range] (0: automatic)")->capture_default_str();
-    app.add_option("--norm", o.norm, "scale each direction to W: as drawn, as a whole, per row, per class")
-        ->check(CLI::IsMember({"none", "whole", "per-row", "per-class"}))->capture_default_str();
-    app.add_option("--init-scale", o.init_scale, "W = init-scale * randn")->capture_default_str();
-    app.add_option("--steps", o.steps, "gradient descent and SGD steps drawn")->capture_default_str();
-    app.add_option("--step-size", o.step_size, "their step size (0: a tenth of the sweep's best)")->capture_default_str();
-    app.add_option("--batch", o.batch, "SGD's minibatch size")->capture_default_str();
-    app.add_option("--seed", o.seed, "seed of W, the directions and SGD's batches")->capture_default_str();
-    app.add_option("--threads", o.threads, "threads evaluating each slice")->capture_default_str();
-    app.add_option("--out", o.out, "directory for the figures (.dat, .gp, .png, .svg)")->capture_default_str();
-    CLI11_PARSE(app, argc, argv);
-    try {
-        gradlab::examples::run_landscape(o);
-        return 0;
-    } catch (const gradlab::Error& e) {
-        std::cerr << "landscape: " << e.what() << '\n';
-        return 1;
-    }
-}

@@ -1,6 +1,7 @@
 // The tour: the optimization notes' story, run in order, ending in one table.
 //
-// The story (reference/optimization-1.md, the whole section): random search (random_search.cpp),
+// The story (reference/optimization-1.md, the whole section): what the loss looks like, along a
+// line and across a plane (landscape.cpp), random search (random_search.cpp),
 // random local search (random_local_search.cpp), the numerical gradient and the step size
 // (numerical_gradient.cpp), following the gradient (gradient_descent.cpp), checking it
 // (gradient_check.cpp), writing your own loss (custom_loss.cpp), the tape drawn (tape_graph.cpp),
@@ -56,6 +57,11 @@ std::string summary_table(const TourOptions& o, const TourResult& r) {
                      r.numerical.numerical_seconds / std::max(r.numerical.analytic_seconds, 1e-12));
     t += fmt::format("step-size sweep: loss {:.4f} -> best {:.4f} at step {:.0e}\n\n", r.numerical.loss0,
                      r.numerical.best_loss, r.numerical.best_step_size);
+    t += fmt::format("loss landscapes: {} figures (SVM and softmax slices, the hinge toy, GD/SGD paths, the "
+                     "step-size slice), slices computed in {}; {}\n\n",
+                     r.landscape.figures.size(), format_duration(r.landscape.slice_seconds),
+                     r.landscape.drawn ? "drawn as .png and .svg beside their .dat and .gp"
+                                       : "gnuplot not found: .dat and .gp written, not drawn");
     t += "time per step:";
     for (const TourTiming& s : r.timings) t += fmt::format(" {} {} |", s.step, format_duration(s.seconds));
     t += fmt::format(" total {}\n", format_duration(r.seconds));
@@ -115,6 +121,25 @@ TourResult run_tour(const TourOptions& o) {
         r.timings.push_back({step, clock.seconds()});
     };
 
+    timed("loss landscapes", [&] {
+        LandscapeFigureOptions lf;
+        lf.data = o.data;
+        lf.data.n_train = o.smoke ? 100 : 1000;
+        lf.data.n_test = 1;
+        lf.grid = o.smoke ? 11 : 61;
+        lf.line_points = o.smoke ? 41 : 401;
+        lf.steps = o.smoke ? 5 : 30;
+        lf.seed = o.seed;
+        lf.out_dir = o.out_dir;
+        lf.out = &out;
+        r.landscape = run_landscape(lf);
+        // The images when gnuplot drew them, else the scripts that draw them.
+        for (const std::string& f : r.landscape.files) {
+            const std::string ext = std::filesystem::path(f).extension().string();
+            if (ext == (r.landscape.drawn ? ".png" : ".gp")) r.files.push_back(f);
+        }
+        fmt::print(out, "\n");
+    });
     timed("random search", [&] {
         RandomSearchOptions rs;
         rs.data = o.data;
@@ -210,7 +235,7 @@ int tour_main(int argc, char** argv) {
     TourOptions o;
     o.out_dir = default_out_dir();
     Flags app("tour",
-              "The optimization notes, run in order: random search, random local search, the "
+              "The optimization notes, run in order: loss landscapes, random search, random local search, the "
               "numerical gradient and the step size, gradient descent, gradient checks, your own "
               "loss, the tape drawn, minibatch training; then a summary table.");
     add_data_flags(app, o.data);

@@ -262,7 +262,7 @@ Tensor normalize_direction(const Tensor& d, const Tensor& w, DirectionNorm how) 
 }
 
 Tensor random_direction(const Tensor& w, std::uint64_t seed, DirectionNorm how) {
-    std::mt19937_64 rng(seed);
+    RandomEngine rng(seed);
     return normalize_direction(randn(w.shape(), rng), w, how);
 }
 

@@ -30,7 +30,9 @@ TEST_CASE("the smoke tour runs every step in order and ends with the summary tab
     CHECK(r.checks.all_passed);
     CHECK(r.custom_loss.all_passed);
     CHECK(r.train.test_accuracy > 0.5);
-    CHECK(r.timings.size() == 8);
+    CHECK(r.timings.size() == 9);
+    CHECK(r.landscape.figures.size() == 9);  // the loss-landscape chapter drew every figure
+    CHECK(r.landscape.gd_end_loss < r.landscape.gd_start_loss);
     for (const std::string& f : r.files) {
         INFO(f);
         CHECK(std::filesystem::exists(f));

@@ -26,7 +26,9 @@ TEST_CASE("a generic kernel on an AVX-512 CPU gets the SkylakeX fix", "[blas_inf
     for (const char* name : {"Nehalem", "Sandybridge", "core2", "ATOM", "Barcelona"})
         CHECK(openblas_kernel_advice(name, kAvx512).has_value());
     // An AVX2 kernel on an AVX-512 CPU is also worth fixing.
-    CHECK(openblas_kernel_advice("Haswell", kAvx512)->coretype == "SkylakeX");
+    const auto haswell = openblas_kernel_advice("Haswell", kAvx512);
+    REQUIRE(haswell);
+    CHECK(haswell->coretype == "SkylakeX");
 }
 
 TEST_CASE("an AVX2 CPU is advised Haswell, and an AVX2 kernel on it is fine", "[blas_info]") {

@@ -115,6 +115,7 @@ TourResult run_tour(const TourOptions& o) {
         r.timings.push_back({step, clock.seconds()});
     };
 
+    // [tour-step]
     timed("random search", [&] {
         RandomSearchOptions rs;
         rs.data = o.data;
@@ -123,6 +124,7 @@ TourResult run_tour(const TourOptions& o) {
         rs.out = &out;
         r.strategies.push_back(run_random_search(rs));
     });
+    // [tour-step]
     timed("random local search", [&] {
         RandomLocalSearchOptions ls;
         ls.data = o.data;

@@ -17,6 +17,7 @@ struct Parameter {
     Tensor grad;       ///< dL/dvalue, same shape as value; zero until a backward pass adds to it
     std::string name;  ///< shown in reports and tape printouts ("W", "b")
 
+    /// A parameter with initial value `v`, a zero gradient of its shape, and a name for reports.
     explicit Parameter(Tensor v, std::string n = "")
         : value(std::move(v)), grad(zeros(value.shape())), name(std::move(n)) {}
 

@@ -31,6 +31,7 @@ StrategyResult run_gradient_descent(const GradientDescentOptions& o) {
     std::mt19937_64 rng(o.seed);  // the same seed as strategy 2 gives the same starting W
     const Tensor w0 = o.init_scale * optim::randn(problem.weight_shape(), rng);
     AttemptPrinter print(out, "step", 10, o.print_every);
+    // [loop]
     const optim::LossGradFn loss_and_grad = [&](const Tensor& w, Tensor& grad) {
         const double l = problem.loss_and_gradient(w, grad);
         print(l);
@@ -38,6 +39,7 @@ StrategyResult run_gradient_descent(const GradientDescentOptions& o) {
     };
     const Stopwatch clock;
     const optim::SearchResult r = optim::gradient_descent(loss_and_grad, w0, o.steps, o.step_size);
+    // [loop]
     return finish_strategy("gradient descent", problem, r, clock.seconds(), out);
 }
 

@@ -30,6 +30,7 @@ StrategyResult run_random_local_search(const RandomLocalSearchOptions& o) {
     std::mt19937_64 rng(o.seed);
     const Tensor w0 = o.init_scale * optim::randn(problem.weight_shape(), rng);
     AttemptPrinter print(out, "step", o.print_first, o.print_every);
+    // [search]
     const optim::LossFn loss = [&](const Tensor& w) {
         const double l = problem.loss(w);
         print(l);
@@ -37,6 +38,7 @@ StrategyResult run_random_local_search(const RandomLocalSearchOptions& o) {
     };
     const Stopwatch clock;
     const optim::SearchResult r = optim::random_local_search(loss, w0, o.tries, o.seed + 1, o.step_size);
+    // [search]
     return finish_strategy("random local search", problem, r, clock.seconds(), out);
 }
 

@@ -29,6 +29,7 @@ StrategyResult run_random_search(const RandomSearchOptions& o) {
     const TrainTest d = load_data(o.data, out);
     const SvmProblem problem(d.train, d.test);
     AttemptPrinter print(out, "attempt", o.print_first, o.print_every);
+    // [search]
     const optim::LossFn loss = [&](const Tensor& w) {
         const double l = problem.loss(w);
         print(l);
@@ -36,6 +37,7 @@ StrategyResult run_random_search(const RandomSearchOptions& o) {
     };
     const Stopwatch clock;
     const optim::SearchResult r = optim::random_search(loss, problem.weight_shape(), o.tries, o.seed, o.scale);
+    // [search]
     return finish_strategy("random search", problem, r, clock.seconds(), out);
 }
 

@@ -140,6 +140,7 @@ TourResult run_tour(const TourOptions& o) {
         }
         fmt::print(out, "\n");
     });
+    // [tour-step]
     timed("random search", [&] {
         RandomSearchOptions rs;
         rs.data = o.data;
@@ -148,6 +149,7 @@ TourResult run_tour(const TourOptions& o) {
         rs.out = &out;
         r.strategies.push_back(run_random_search(rs));
     });
+    // [tour-step]
     timed("random local search", [&] {
         RandomLocalSearchOptions ls;
         ls.data = o.data;

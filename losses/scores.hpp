@@ -62,7 +62,10 @@ struct TwoLayerNet {
 
     /// The parameters as they sit on one tape, e.g. to regularize W1 and W2 with the same nodes.
     struct Watched {
-        Var W1, b1, W2, b2;
+        Var W1;  ///< the watched first-layer weights
+        Var b1;  ///< the watched first-layer bias
+        Var W2;  ///< the watched second-layer weights
+        Var b2;  ///< the watched second-layer bias
     };
     /// Puts the four parameters on `tape`.
     Watched watch(Tape& tape);

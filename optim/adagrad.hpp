@@ -22,8 +22,11 @@ namespace gradlab::optim {
 /// State: "sum_sq/i" per parameter.
 class AdaGrad : public Optimizer {
 public:
+    /// Throws ValueError for a bad rate, eps <= 0, or a negative weight_decay.
     explicit AdaGrad(LearningRate lr = 1e-2, double eps = 1e-8, double weight_decay = 0.0);
+    /// The update above, for every parameter.
     void step(const std::vector<Parameter*>& params) override;
+    /// "AdaGrad".
     std::string kind() const override { return "AdaGrad"; }
 
 private:

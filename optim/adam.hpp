@@ -27,9 +27,12 @@ namespace gradlab::optim {
 /// State: "m/i" and "v/i" per parameter; the step number is the iteration counter.
 class Adam : public Optimizer {
 public:
+    /// Throws ValueError for a bad rate, a beta outside [0, 1), eps <= 0, or a negative weight_decay.
     explicit Adam(LearningRate lr = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8,
                   double weight_decay = 0.0);
+    /// The bias-corrected update above, for every parameter.
     void step(const std::vector<Parameter*>& params) override;
+    /// "Adam".
     std::string kind() const override { return "Adam"; }
 
 private:

@@ -57,7 +57,7 @@ struct FitOptions {
     std::string csv_path;         ///< if set, the history as CSV, rewritten atomically each epoch
     std::string checkpoint_path;  ///< if set, a checkpoint written atomically after each epoch
     std::string resume_from;      ///< if set, continue the run saved in this checkpoint
-    ProgressMode progress = ProgressMode::Auto;
+    ProgressMode progress = ProgressMode::Auto;  ///< bar, lines, or nothing (see ProgressMode)
     std::ostream* out = nullptr;  ///< progress stream; nullptr means std::cout
     std::function<void(const EpochRecord&)> on_epoch;  ///< called after each epoch, if set
 };

@@ -37,6 +37,7 @@ using LossAndGrad = std::function<double()>;
 /// State: "s/j", "y/j" (history, oldest first), "prev_w/0", "prev_g/0" (flattened).
 class Lbfgs : public Optimizer {
 public:
+    /// Throws ValueError for a bad rate, history 0, c1 outside (0, 1), or a negative grad_tol.
     explicit Lbfgs(LearningRate lr = 1.0, std::size_t history = 10, double c1 = 1e-4,
                    std::size_t max_backtracks = 40, double grad_tol = 1e-9);
 

@@ -26,9 +26,12 @@ namespace gradlab::optim {
 /// State: one velocity "velocity/i" per parameter.
 class Momentum : public Optimizer {
 public:
+    /// Throws ValueError for a bad rate, momentum outside [0, 1), or a negative weight_decay.
     explicit Momentum(LearningRate lr, double momentum = 0.9, bool nesterov = false,
                       double weight_decay = 0.0);
+    /// The classic or the Nesterov update above, for every parameter.
     void step(const std::vector<Parameter*>& params) override;
+    /// "Momentum" or "Nesterov".
     std::string kind() const override { return nesterov_ ? "Nesterov" : "Momentum"; }
 
 private:

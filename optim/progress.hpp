@@ -43,6 +43,7 @@ bool stdout_is_terminal();
 /// lines, each ending in '\n' (no carriage returns, no escape codes).
 class ProgressPrinter {
 public:
+    /// Writes to `out`; `terminal` chooses the live bar (true) or summary lines only (false).
     ProgressPrinter(std::ostream& out, bool terminal, double min_interval_s = 0.1);
 
     /// Called after each batch; draws the bar if on a terminal and enough time has passed (the

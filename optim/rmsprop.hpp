@@ -22,9 +22,12 @@ namespace gradlab::optim {
 /// State: "cache/i" per parameter.
 class RmsProp : public Optimizer {
 public:
+    /// Throws ValueError for a bad rate, decay outside [0, 1), eps <= 0, or a negative weight_decay.
     explicit RmsProp(LearningRate lr = 1e-3, double decay = 0.9, double eps = 1e-8,
                      double weight_decay = 0.0);
+    /// The update above, for every parameter.
     void step(const std::vector<Parameter*>& params) override;
+    /// "RmsProp".
     std::string kind() const override { return "RmsProp"; }
 
 private:

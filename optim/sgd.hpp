@@ -18,8 +18,11 @@ namespace gradlab::optim {
 /// | `weight_decay` | \f$ \lambda \f$, L2 penalty \f$ \tfrac{\lambda}{2}\|w\|^2 \f$ added to the loss | 0 |
 class Sgd : public Optimizer {
 public:
+    /// Throws ValueError for a non-positive or non-finite constant rate, or a negative weight_decay.
     explicit Sgd(LearningRate lr, double weight_decay = 0.0);
+    /// \f$ w \leftarrow w - \eta_t (g + \lambda w) \f$ for every parameter.
     void step(const std::vector<Parameter*>& params) override;
+    /// "Sgd".
     std::string kind() const override { return "Sgd"; }
 
 private:

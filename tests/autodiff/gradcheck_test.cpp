@@ -197,11 +197,13 @@ TEST_CASE("gradient of x^T A x is (A + A^T) x", "[gradcheck]") {
     CHECK(report.evaluations == 11);  // f(x) once, then 2 per element
 }
 
+// [catch-matcher]
 TEST_CASE("gradient of sum of squares is 2x (Catch matcher)", "[gradcheck][catch]") {
     const Tensor x = random_tensor({3, 4}, 23);
     auto f = [](const Tensor& t) { return xt::sum(t * t)(); };
     REQUIRE_THAT(Tensor(2.0 * x), gradlab::GradientMatches(f, x));
 }
+// [catch-matcher]
 
 TEST_CASE("gradient of sum exp(x) log(1 + x^2) by the product and chain rules", "[gradcheck]") {
     const Tensor x = random_tensor({4, 3}, 24, 2.0);
@@ -235,6 +237,7 @@ TEST_CASE("multiclass SVM gradient written from the notes' formulas passes, per 
 
 // --- wrong gradients are caught ---------------------------------------------------------------
 
+// [wrong-svm]
 TEST_CASE("a deliberately wrong SVM gradient fails and the worst element is the wrong one", "[gradcheck][svm]") {
     const SvmProblem p = make_svm(12, 6, 4);
     const Tensor W = random_tensor({4, 6}, 31, 0.5), b = random_tensor({4}, 32, 0.5);
@@ -254,6 +257,7 @@ TEST_CASE("a deliberately wrong SVM gradient fails and the worst element is the 
     CHECK_THAT(text, Catch::Contains("W(2, 3)") && Catch::Contains("WRONG") && Catch::Contains("FAILED"));
     CHECK_THAT(text, Catch::Contains("h = 1e-05"));
 }
+// [wrong-svm]
 
 TEST_CASE("the Catch matcher rejects a wrong gradient and explains with the report", "[gradcheck][catch]") {
     const Tensor x = random_tensor({2, 2}, 25);
@@ -378,6 +382,7 @@ TEST_CASE("directional check catches a single wrong element and falls back to fi
 
 // --- step-size study --------------------------------------------------------------------------
 
+// [step-size-study]
 TEST_CASE("step-size study: the error falls then rises as h shrinks (the V)", "[gradcheck][steps]") {
     const Tensor x = {0.3, 1.0, -0.7};
     auto f = [](const Tensor& t) { return xt::sum(xt::exp(t))(); };
@@ -396,6 +401,7 @@ TEST_CASE("step-size study: the error falls then rises as h shrinks (the V)", "[
     for (std::size_t i = 9; i < 12; ++i) CHECK(study.rows[i].abs_error > 1000.0 * best.abs_error);
     CHECK_THAT(fmt::format("{}", study), Catch::Contains("1e-12") && Catch::Contains("#"));
 }
+// [step-size-study]
 
 // --- bad input --------------------------------------------------------------------------------
 

@@ -247,6 +247,7 @@ TEST_CASE("d/dx logsumexp(x) = softmax(x)", "[ops][softmax]") {
 
 // ---- hand values (where xtensor's lazy keep_dims reducers would go wrong) --------------------
 
+// [softmax-hand-values]
 TEST_CASE("softmax and logsumexp match hand-computed values, also for huge inputs", "[ops][softmax]") {
     Tape tape;
     Var x = tape.constant(Tensor{{1.0, 2.0, 3.0}, {1000.0, 1000.0, 0.0}, {-1000.0, -1001.0, -1000.0}});
@@ -276,6 +277,7 @@ TEST_CASE("softmax and logsumexp match hand-computed values, also for huge input
     CHECK(y0(0, 2) == Approx(std::exp(3.0) / (std::exp(3.0) + 1.0)).epsilon(1e-15));
     CHECK(y0(1, 0) == 1.0);
 }
+// [softmax-hand-values]
 
 TEST_CASE("max, sum and mean along an axis match hand values, with and without keepdims", "[ops][reduce]") {
     Tape tape;
@@ -288,6 +290,7 @@ TEST_CASE("max, sum and mean along an axis match hand values, with and without k
     CHECK(all_close(mean(x, 0, true).value(), Tensor{{2.5, 1.0, 4.5}}));
 }
 
+// [matmul-naive]
 TEST_CASE("matmul (BLAS dgemm) agrees with a naive triple loop", "[ops][linalg]") {
     std::mt19937_64 rng(11);
     const Tensor A = draw({7, 5}, Domain::Any, rng);
@@ -304,6 +307,7 @@ TEST_CASE("matmul (BLAS dgemm) agrees with a naive triple loop", "[ops][linalg]"
     CHECK(matmul(tape.constant(gradlab::zeros({2, 0})), tape.constant(gradlab::zeros({0, 3}))).value() ==
           gradlab::zeros({2, 3}));
 }
+// [matmul-naive]
 
 TEST_CASE("gather picks s[i, y_i] per row; one_hot is its indicator matrix", "[ops][labels]") {
     Tape tape;

@@ -31,6 +31,7 @@ TEST_CASE("fan-out accumulates: b = a + a, c = b * b gives dc/da = 8a", "[tape]"
     CHECK(all_close(b.grad(), Tensor{6.0, -8.0}));  // dc/db = 2b
 }
 
+// [zero-grad]
 TEST_CASE("a parameter's grad accumulates dL/dW across backward calls until zero_grad", "[tape]") {
     Parameter W(Tensor{{1.0, 2.0}, {3.0, 4.0}}, "W");
     Tape tape;
@@ -43,6 +44,7 @@ TEST_CASE("a parameter's grad accumulates dL/dW across backward calls until zero
     W.zero_grad();
     CHECK(all_close(W.grad, Tensor{{0.0, 0.0}, {0.0, 0.0}}));
 }
+// [zero-grad]
 
 TEST_CASE("intermediate gradients are recomputed, not accumulated, by a second backward", "[tape]") {
     Tape tape;
@@ -149,6 +151,7 @@ Var cube(const Var& x) {  // d(x^3)/dx = 3x^2
     });
 }
 
+// [custom-op]
 TEST_CASE("a custom op with a hand-written backward composes with built-in ops", "[tape][custom]") {
     Tape tape;
     Var x = tape.variable(Tensor{{1.0, -2.0}, {0.5, 3.0}});
@@ -156,6 +159,7 @@ TEST_CASE("a custom op with a hand-written backward composes with built-in ops",
     CHECK(all_close(x.grad(), 6.0 * x.value() * x.value()));
     CHECK(tape.node(1).op == "cube");
 }
+// [custom-op]
 
 // The same op written the allocation-free way: add straight into the input's gradient buffer.
 Var cube_in_place(const Var& x) {  // d(x^3)/dx = 3x^2

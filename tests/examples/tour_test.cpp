@@ -9,6 +9,7 @@
 using namespace gradlab::examples;
 using Catch::Contains;
 
+// [tour-guarantees]
 TEST_CASE("the smoke tour runs every step in order and ends with the summary table") {
     examples_testing::TempDir dir("tour");
     std::ostringstream out;
@@ -44,6 +45,7 @@ TEST_CASE("the smoke tour runs every step in order and ends with the summary tab
     CHECK_THAT(r.summary, Contains("numerical"));
     CHECK_THAT(out.str(), Contains(r.summary));
 }
+// [tour-guarantees]
 
 TEST_CASE("tour --data blobs at full size runs through (the training step's validation fits the 5000 blobs)") {
     examples_testing::TempDir dir("tour-blobs");

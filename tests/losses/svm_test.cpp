@@ -27,6 +27,7 @@ TEST_CASE("svm is the mean over examples of the sum of positive margins", "[svm]
     CHECK(gl::svm_value(kScores, kLabels, 0.0) == Approx((1.9 + 0.0 + 10.9) / 3.0).epsilon(1e-14));
 }
 
+// [notes-rule]
 TEST_CASE("svm gradient is the notes' rule: +x_i for each violating class, -count x_i for y_i", "[svm]") {
     // One example x, W (D, C): dW[:, j] = 1(m_j > 0) x for j != y, dW[:, y] = -count x.
     const Tensor x = {{1.0, -2.0, 0.5}};
@@ -40,7 +41,9 @@ TEST_CASE("svm gradient is the notes' rule: +x_i for each violating class, -coun
         for (std::size_t j = 0; j < 4; ++j) CHECK(vg.grad(d, j) == Approx(ind[j] * x(0, d)).epsilon(1e-14));
     CHECK(vg.value == Approx(1.45 + 2.45 + 1.8).epsilon(1e-14));
 }
+// [notes-rule]
 
+// [composed-equals-fused]
 TEST_CASE("fused and composed svm agree to 1e-12 in value and in dL/dW through matmul", "[svm]") {
     const Tensor x = randn({40, 7}, 1);
     const Tensor w = randn({7, 5}, 2, 0.5);
@@ -55,6 +58,7 @@ TEST_CASE("fused and composed svm agree to 1e-12 in value and in dL/dW through m
         CHECK(fused.value > 0.0);
     }
 }
+// [composed-equals-fused]
 
 TEST_CASE("both svm versions pass the gradient checker, w.r.t. the scores and w.r.t. W", "[svm][gradcheck]") {
     const Tensor x = randn({6, 4}, 3);

@@ -104,6 +104,7 @@ TEST_CASE("a quadratic bowl across a plane is the quadratic form in (a, b)", "[l
         }
 }
 
+// [hinge-toy]
 TEST_CASE("the hinge toy is piecewise linear with kinks exactly where margins are zero",
           "[landscape]") {
     // Vary w0 with w1 = 0.5, w2 = -0.5. The terms that contain w0 and where their margins vanish:
@@ -144,6 +145,7 @@ TEST_CASE("the hinge toy is piecewise linear with kinks exactly where margins ar
         CHECK((around.loss[2] - around.loss[1]) / h == Approx(slopes[p + 1]).margin(1e-9));
     }
 }
+// [hinge-toy]
 
 TEST_CASE("the linear-scores fast path equals the generic path to 1e-12 on the same grid",
           "[landscape]") {

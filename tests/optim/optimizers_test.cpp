@@ -91,6 +91,7 @@ TEST_CASE("classic momentum: v = mu v - lr g; w += v (two steps by hand)", "[mom
     CHECK(m.kind() == "Momentum");
 }
 
+// [nesterov]
 TEST_CASE("nesterov momentum: w += -mu v_prev + (1 + mu) v (two steps by hand)", "[momentum]") {
     Parameter p(Tensor{1.0}, "w");
     go::Momentum m(0.1, 0.9, true);
@@ -98,6 +99,7 @@ TEST_CASE("nesterov momentum: w += -mu v_prev + (1 + mu) v (two steps by hand)",
     CHECK(step_with(m, p, Tensor{1.0})(0) == Approx(0.539).epsilon(1e-15));  // 0.81 + 0.09 - 1.9 * 0.19
     CHECK(m.kind() == "Nesterov");
 }
+// [nesterov]
 
 TEST_CASE("adagrad divides by the root of the summed squared gradients", "[adagrad]") {
     Parameter p(Tensor{1.0}, "w");

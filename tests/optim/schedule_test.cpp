@@ -7,6 +7,7 @@
 
 namespace go = gradlab::optim;
 
+// [formulas]
 TEST_CASE("schedules start at lr0 and follow their formulas", "[schedule]") {
     CHECK(go::ConstantLR(0.1)(1000) == 0.1);
     go::StepDecayLR step(1.0, 0.5, 10);
@@ -17,6 +18,7 @@ TEST_CASE("schedules start at lr0 and follow their formulas", "[schedule]") {
     CHECK(go::ExponentialLR(2.0, 0.1)(10) == Approx(2.0 * std::exp(-1.0)));
     CHECK(go::InverseTimeLR(1.0, 0.5)(4) == Approx(1.0 / 3.0));
 }
+// [formulas]
 
 TEST_CASE("cosine schedule goes from lr0 to lr_min over its period, half-way at the middle", "[schedule]") {
     go::CosineLR cos(1.0, 100, 0.1);

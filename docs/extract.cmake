@@ -1,0 +1,33 @@
+# Cuts one part out of a program's saved output, for a page to \verbinclude.
+#   cmake -DIN=<file> -DOUT=<file> -DFROM=<text> [-DTO=<text>] [-DKEEP=<regex>] -P extract.cmake
+# The part starts at the first occurrence of FROM and ends just before the first occurrence of TO
+# after it (or at the end). KEEP, if given, keeps only the lines that match it. The docs build
+# fails if FROM (or TO) is not found, so a page cannot silently show the wrong part.
+file(READ "${IN}" text)
+string(FIND "${text}" "${FROM}" begin)
+if(begin EQUAL -1)
+  message(FATAL_ERROR "docs: '${FROM}' not found in ${IN}")
+endif()
+string(SUBSTRING "${text}" ${begin} -1 text)
+if(DEFINED TO AND NOT TO STREQUAL "")
+  string(LENGTH "${FROM}" skip)
+  string(SUBSTRING "${text}" ${skip} -1 rest)
+  string(FIND "${rest}" "${TO}" end)
+  if(end EQUAL -1)
+    message(FATAL_ERROR "docs: '${TO}' not found after '${FROM}' in ${IN}")
+  endif()
+  math(EXPR end "${end} + ${skip}")
+  string(SUBSTRING "${text}" 0 ${end} text)
+endif()
+if(DEFINED KEEP AND NOT KEEP STREQUAL "")
+  string(REPLACE ";" "\\;" text "${text}")
+  string(REPLACE "\n" ";" lines "${text}")
+  set(text "")
+  foreach(line IN LISTS lines)
+    if(line MATCHES "${KEEP}")
+      string(APPEND text "${line}\n")
+    endif()
+  endforeach()
+endif()
+string(STRIP "${text}" text)
+file(WRITE "${OUT}" "${text}\n")

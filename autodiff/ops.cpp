@@ -12,66 +12,60 @@
 
 namespace gradlab {
 
-using detail::accumulate_map;
-using detail::accumulate_zip;
+using detail::add_to_grad;
 using detail::binary;
+using detail::kAdd;
+using detail::kDiv;
+using detail::kMul;
+using detail::kSub;
 using detail::unary;
-using detail::map;
 using detail::zip;
 
 // ---- arithmetic ------------------------------------------------------------------------------
 
-namespace {
-// Elementwise arithmetic usable on doubles (zip's plain loop) and on xtensor expressions (its
-// broadcasting path).
-constexpr auto kAdd = [](const auto& x, const auto& y) { return x + y; };
-constexpr auto kSub = [](const auto& x, const auto& y) { return x - y; };
-constexpr auto kMul = [](const auto& x, const auto& y) { return x * y; };
-constexpr auto kDiv = [](const auto& x, const auto& y) { return x / y; };
-}  // namespace
 
-// Each backward adds its share straight into the inputs' gradient buffers (accumulate_zip /
-// accumulate_map: plain loops, nothing allocated unless an operand was broadcast).
+// Each backward adds its share straight into the inputs' gradient buffers (add_to_grad: plain
+// loops, nothing allocated unless an operand was broadcast).
 
 Var operator+(const Var& a, const Var& b) {
     return binary("add", a, b, kAdd,
-                  [](const BackwardArgs& g) {  // d(a+b)/da = 1, d(a+b)/db = 1
+                  [](const BackwardArgs& args) {  // d(a+b)/da = 1, d(a+b)/db = 1
                       for (std::size_t k = 0; k < 2; ++k)
-                          if (g.needs_grad(k)) accumulate_map(g, k, g.grad, [](double v) { return v; });
+                          if (args.needs_grad(k)) add_to_grad(args, k, args.grad, [](double v) { return v; });
                   });
 }
 
 Var operator-(const Var& a, const Var& b) {
     return binary("sub", a, b, kSub,
-                  [](const BackwardArgs& g) {  // d(a-b)/da = 1, d(a-b)/db = -1
-                      if (g.needs_grad(0)) accumulate_map(g, 0, g.grad, [](double v) { return v; });
-                      if (g.needs_grad(1)) accumulate_map(g, 1, g.grad, [](double v) { return -v; });
+                  [](const BackwardArgs& args) {  // d(a-b)/da = 1, d(a-b)/db = -1
+                      if (args.needs_grad(0)) add_to_grad(args, 0, args.grad, [](double v) { return v; });
+                      if (args.needs_grad(1)) add_to_grad(args, 1, args.grad, [](double v) { return -v; });
                   });
 }
 
 Var operator*(const Var& a, const Var& b) {
     return binary("mul", a, b, kMul,
-                  [](const BackwardArgs& g) {  // d(ab)/da = b, d(ab)/db = a
-                      if (g.needs_grad(0)) accumulate_zip(g, 0, g.grad, g.input(1), kMul);
-                      if (g.needs_grad(1)) accumulate_zip(g, 1, g.grad, g.input(0), kMul);
+                  [](const BackwardArgs& args) {  // d(ab)/da = b, d(ab)/db = a
+                      if (args.needs_grad(0)) add_to_grad(args, 0, args.grad, args.input(1), kMul);
+                      if (args.needs_grad(1)) add_to_grad(args, 1, args.grad, args.input(0), kMul);
                   });
 }
 
 Var operator/(const Var& a, const Var& b) {
     return binary("div", a, b, kDiv,
-                  [](const BackwardArgs& g) {  // d(a/b)/da = 1/b, d(a/b)/db = -a/b^2 = -(a/b)/b
-                      const Tensor& bv = g.input(1);
-                      if (g.needs_grad(0)) accumulate_zip(g, 0, g.grad, bv, kDiv);
-                      if (g.needs_grad(1)) {
-                          const Tensor q = zip(g.grad, g.out, kMul);  // G a/b, in the output's shape
-                          accumulate_zip(g, 1, q, bv, [](const auto& x, const auto& y) { return -x / y; });
+                  [](const BackwardArgs& args) {  // d(a/b)/da = 1/b, d(a/b)/db = -a/b^2 = -(a/b)/b
+                      const Tensor& bv = args.input(1);
+                      if (args.needs_grad(0)) add_to_grad(args, 0, args.grad, bv, kDiv);
+                      if (args.needs_grad(1)) {
+                          const Tensor q = zip(args.grad, args.out, kMul);  // G a/b, in the output's shape
+                          add_to_grad(args, 1, q, bv, [](const auto& x, const auto& y) { return -x / y; });
                       }
                   });
 }
 
 Var operator-(const Var& a) {
-    return unary("neg", a, [](double v) { return -v; }, [](const BackwardArgs& g) {  // d(-a)/da = -1
-        accumulate_map(g, 0, g.grad, [](double v) { return -v; });
+    return unary("neg", a, [](double v) { return -v; }, [](const BackwardArgs& args) {  // d(-a)/da = -1
+        add_to_grad(args, 0, args.grad, [](double v) { return -v; });
     });
 }
 
@@ -118,14 +112,14 @@ Var matmul(const Var& a, const Var& b) {
     detail::require_same_tape("matmul", a, b);
     return a.tape().record(
         "matmul", gemm(a.value(), false, b.value(), false, sa[0], sb[1], sa[1]), {a, b},
-        [](const BackwardArgs& g) {
+        [](const BackwardArgs& args) {
             // dL/dA = G B^T, dL/dB = A^T G  (A: m x k, B: k x n, G: m x n), added by dgemm
             // (beta = 1) straight into the gradient buffers
-            const Tensor& A = g.input(0);
-            const Tensor& B = g.input(1);
+            const Tensor& A = args.input(0);
+            const Tensor& B = args.input(1);
             const std::size_t m = A.shape()[0], k = A.shape()[1], n = B.shape()[1];
-            if (g.needs_grad(0)) gemm_add(g.grad, false, B, true, g.grad_in(0), m, k, n);
-            if (g.needs_grad(1)) gemm_add(A, true, g.grad, false, g.grad_in(1), k, n, m);
+            if (args.needs_grad(0)) gemm_add(args.grad, false, B, true, args.grad_in(0), m, k, n);
+            if (args.needs_grad(1)) gemm_add(A, true, args.grad, false, args.grad_in(1), k, n, m);
         });
 }
 
@@ -135,8 +129,8 @@ Var transpose(const Var& x) {
     if (x.shape().size() != 2)
         throw ShapeError(fmt::format("transpose: expects a 2-D tensor, got shape {}", shape_str(x.shape())));
     Tensor v = xt::transpose(x.value());
-    return x.tape().record("transpose", std::move(v), {x}, [](const BackwardArgs& g) {
-        return Grads{Tensor(xt::transpose(g.grad))};  // (dL/dX) = (dL/dX^T)^T
+    return x.tape().record("transpose", std::move(v), {x}, [](const BackwardArgs& args) {
+        return Grads{Tensor(xt::transpose(args.grad))};  // (dL/dX) = (dL/dX^T)^T
     });
 }
 
@@ -148,9 +142,9 @@ Var reshape(const Var& x, const Shape& shape) {
                                      shape_str(x.shape()), x.value().size(), shape_str(shape), n));
     Tensor v = x.value();
     v.reshape(shape);
-    return x.tape().record("reshape", std::move(v), {x}, [](const BackwardArgs& g) {
-        Tensor r = g.grad;  // same elements in the same order: reshape the gradient back
-        r.reshape(g.input(0).shape());
+    return x.tape().record("reshape", std::move(v), {x}, [](const BackwardArgs& args) {
+        Tensor r = args.grad;  // same elements in the same order: reshape the gradient back
+        r.reshape(args.input(0).shape());
         return Grads{std::move(r)};
     });
 }

@@ -1,10 +1,13 @@
 /// \file ops.hpp
 /// \brief The differentiable ops. Each computes its value now and records its backward.
 ///
-/// Every op is written the same way (see Tape::record): forward value, then a backward lambda
-/// that returns one gradient per input, with the partial derivatives stated in a comment next to
-/// it. Binary elementwise ops broadcast by numpy's rules; the tape sums each operand's gradient
-/// back to its own shape.
+/// Every op is written the same way (see Tape::record): its forward value, then its backward
+/// lambda, with the partial derivatives stated in a one-line comment next to them. A backward
+/// either returns one gradient per input in a Grads (the recommended way: transpose, reshape,
+/// the reductions, the softmax family, maximum/minimum, the masks, gather) or adds into the inputs' gradient buffers
+/// (the allocation-free way: the arithmetic and elementwise ops, through detail::add_to_grad, and
+/// matmul, through dgemm). Binary elementwise ops broadcast by numpy's rules; the tape sums each
+/// operand's gradient back to its own shape.
 ///
 /// Subgradient conventions at kinks, chosen once: relu'(0) = 0, abs'(0) = 0, and a tie in max
 /// sends the whole gradient to the first maximal element (maximum/minimum: to the first operand).

@@ -11,14 +11,13 @@
 
 namespace gradlab {
 
-using detail::accumulate_same;
+using detail::add_to_grad;
+using detail::kDiv;
+using detail::kMul;
 using detail::unary;
 using detail::zip;
 
 namespace {
-
-constexpr auto kMul = [](const auto& x, const auto& y) { return x * y; };
-constexpr auto kDiv = [](const auto& x, const auto& y) { return x / y; };
 
 // Throws ValueError naming `op` unless every element of `m` is 0 or 1.
 void require_mask(const char* op, const Tensor& m) {
@@ -48,10 +47,10 @@ Var pick(const char* op, const Var& a, const Var& b, TakeFirst take_first) {
     Tensor v = xt::where(first, a.value(), b.value());
     return a.tape().record(
         op, std::move(v), {a, b},
-        [take_first](const BackwardArgs& g) {  // d/da = [a taken], d/db = [b taken]
-            const Tensor f = xt::cast<double>(take_first(g.input(0), g.input(1)));
-            return Grads{g.needs_grad(0) ? Tensor(g.grad * f) : Tensor(),
-                         g.needs_grad(1) ? Tensor(g.grad * (1.0 - f)) : Tensor()};
+        [take_first](const BackwardArgs& args) {  // d/da = [a taken], d/db = [b taken]
+            const Tensor f = xt::cast<double>(take_first(args.input(0), args.input(1)));
+            return Grads{args.needs_grad(0) ? Tensor(args.grad * f) : Tensor(),
+                         args.needs_grad(1) ? Tensor(args.grad * (1.0 - f)) : Tensor()};
         },
         branches(first, [](double f) -> std::uint8_t { return f != 0.0; }));
 }
@@ -62,38 +61,38 @@ Var pick(const char* op, const Var& a, const Var& b, TakeFirst take_first) {
 
 Var exp(const Var& x) {
     return unary("exp", x, [](double v) { return std::exp(v); },
-                           [](const BackwardArgs& g) {
-                               accumulate_same(g, 0, g.grad, g.out, kMul);  // d(e^x)/dx = e^x
+                           [](const BackwardArgs& args) {
+                               add_to_grad(args, 0, args.grad, args.out, kMul);  // d(e^x)/dx = e^x
                            });
 }
 
 Var log(const Var& x) {
     return unary("log", x, [](double v) { return std::log(v); },
-                           [](const BackwardArgs& g) {
-                               accumulate_same(g, 0, g.grad, g.input(0), kDiv);  // d(log x)/dx = 1/x
+                           [](const BackwardArgs& args) {
+                               add_to_grad(args, 0, args.grad, args.input(0), kDiv);  // d(log x)/dx = 1/x
                            });
 }
 
 Var pow(const Var& x, double p) {
     if (!std::isfinite(p)) throw ValueError(fmt::format("pow: the exponent must be finite, got {}", p));
-    return unary("pow", x, [p](double v) { return std::pow(v, p); }, [p](const BackwardArgs& g) {
+    return unary("pow", x, [p](double v) { return std::pow(v, p); }, [p](const BackwardArgs& args) {
         // d(x^p)/dx = p x^(p-1); x^0 is constant (and 0 * 0^-1 would be NaN)
         if (p == 0.0) return;
-        accumulate_same(g, 0, g.grad, g.input(0), [p](const auto& a, const auto& x) { return a * p * std::pow(x, p - 1.0); });
+        add_to_grad(args, 0, args.grad, args.input(0), [p](double a, double x) { return a * p * std::pow(x, p - 1.0); });
     });
 }
 
 Var sqrt(const Var& x) {
     return unary("sqrt", x, [](double v) { return std::sqrt(v); },
-                           [](const BackwardArgs& g) {  // d sqrt(x)/dx = 1 / (2 sqrt(x))
-                               accumulate_same(g, 0, g.grad, g.out, [](double a, double y) { return a * 0.5 / y; });
+                           [](const BackwardArgs& args) {  // d sqrt(x)/dx = 1 / (2 sqrt(x))
+                               add_to_grad(args, 0, args.grad, args.out, [](double a, double y) { return a * 0.5 / y; });
                            });
 }
 
 Var tanh(const Var& x) {
     return unary("tanh", x, [](double v) { return std::tanh(v); },
-                           [](const BackwardArgs& g) {  // d tanh(x)/dx = 1 - tanh^2(x)
-                               accumulate_same(g, 0, g.grad, g.out, [](double a, double y) { return a * (1.0 - y * y); });
+                           [](const BackwardArgs& args) {  // d tanh(x)/dx = 1 - tanh^2(x)
+                               add_to_grad(args, 0, args.grad, args.out, [](double a, double y) { return a * (1.0 - y * y); });
                            });
 }
 
@@ -103,9 +102,9 @@ Var sigmoid(const Var& x) {
         const double e = std::exp(-std::abs(t));
         return t >= 0.0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
     };
-    return unary("sigmoid", x, sigma, [](const BackwardArgs& g) {
+    return unary("sigmoid", x, sigma, [](const BackwardArgs& args) {
         // d sigma/dx = sigma (1 - sigma)
-        accumulate_same(g, 0, g.grad, g.out, [](double a, double y) { return a * y * (1.0 - y); });
+        add_to_grad(args, 0, args.grad, args.out, [](double a, double y) { return a * y * (1.0 - y); });
     });
 }
 
@@ -114,8 +113,8 @@ Var sigmoid(const Var& x) {
 Var relu(const Var& x) {
     return unary(
         "relu", x, [](double t) { return t > 0.0 ? t : 0.0; },
-        [](const BackwardArgs& g) {  // d relu(x)/dx = 1 if x > 0 else 0 (relu'(0) = 0)
-            accumulate_same(g, 0, g.grad, g.input(0), [](double a, double t) { return t > 0.0 ? a : 0.0; });
+        [](const BackwardArgs& args) {  // d relu(x)/dx = 1 if x > 0 else 0 (relu'(0) = 0)
+            add_to_grad(args, 0, args.grad, args.input(0), [](double a, double t) { return t > 0.0 ? a : 0.0; });
         },
         branches(x.value(), [](double t) -> std::uint8_t { return t > 0.0; }));
 }
@@ -123,8 +122,8 @@ Var relu(const Var& x) {
 Var abs(const Var& x) {
     return unary(
         "abs", x, [](double t) { return std::abs(t); },
-        [](const BackwardArgs& g) {  // d|x|/dx = sign(x), abs'(0) = 0
-            accumulate_same(g, 0, g.grad, g.input(0), [](double a, double t) { return t > 0.0 ? a : t < 0.0 ? -a : 0.0; });
+        [](const BackwardArgs& args) {  // d|x|/dx = sign(x), abs'(0) = 0
+            add_to_grad(args, 0, args.grad, args.input(0), [](double a, double t) { return t > 0.0 ? a : t < 0.0 ? -a : 0.0; });
         },
         branches(x.value(), [](double t) -> std::uint8_t { return t < 0.0 ? 0 : t == 0.0 ? 1 : 2; }));
 }
@@ -135,8 +134,8 @@ Var clip(const Var& x, double lo, double hi) {
     const Tensor& xv = x.value();
     return x.tape().record(
         "clip", xt::clip(xv, lo, hi), {x},
-        [lo, hi](const BackwardArgs& g) {  // d clip/dx = 1 strictly inside (lo, hi), else 0
-            accumulate_same(g, 0, g.grad, g.input(0), [lo, hi](double a, double t) { return t > lo && t < hi ? a : 0.0; });
+        [lo, hi](const BackwardArgs& args) {  // d clip/dx = 1 strictly inside (lo, hi), else 0
+            add_to_grad(args, 0, args.grad, args.input(0), [lo, hi](double a, double t) { return t > lo && t < hi ? a : 0.0; });
         },
         branches(xv, [lo, hi](double t) -> std::uint8_t { return t <= lo ? 0 : t < hi ? 1 : 2; }));
 }
@@ -161,10 +160,10 @@ Var where(Tensor mask, Var a, Var b) {  // by value: see the note in ops.hpp
     const Shape ab = broadcast_shapes("where", a.shape(), b.shape());
     broadcast_shapes("where (mask against operands)", mask.shape(), ab);
     Tensor v = xt::where(mask, a.value(), b.value());  // a choice, not m a + (1-m) b: inf stays inf
-    return a.tape().record("where", std::move(v), {a, b}, [mask = std::move(mask)](const BackwardArgs& g) {
+    return a.tape().record("where", std::move(v), {a, b}, [mask = std::move(mask)](const BackwardArgs& args) {
         // d/da = m, d/db = 1 - m
-        return Grads{g.needs_grad(0) ? Tensor(g.grad * mask) : Tensor(),
-                     g.needs_grad(1) ? Tensor(g.grad * (1.0 - mask)) : Tensor()};
+        return Grads{args.needs_grad(0) ? Tensor(args.grad * mask) : Tensor(),
+                     args.needs_grad(1) ? Tensor(args.grad * (1.0 - mask)) : Tensor()};
     });
 }
 
@@ -172,8 +171,8 @@ Var mask(const Var& x, const Tensor& mask) {
     require_mask("mask", mask);
     broadcast_shapes("mask", x.shape(), mask.shape());
     Tensor v = xt::where(mask, x.value(), 0.0);  // masked-out inf or NaN becomes 0, not NaN
-    return x.tape().record("mask", std::move(v), {x}, [mask](const BackwardArgs& g) {
-        return Grads{g.grad * mask};  // d(m x)/dx = m
+    return x.tape().record("mask", std::move(v), {x}, [mask](const BackwardArgs& args) {
+        return Grads{args.grad * mask};  // d(m x)/dx = m
     });
 }
 

@@ -26,11 +26,11 @@ Var gather(const Var& s, const std::vector<std::size_t>& idx) {
     Tensor v = zeros({n});
     const double* ps = s.value().data();
     for (std::size_t i = 0; i < n; ++i) v.data()[i] = ps[i * c + idx[i]];
-    return s.tape().record("gather", std::move(v), {s}, [idx](const BackwardArgs& g) {
+    return s.tape().record("gather", std::move(v), {s}, [idx](const BackwardArgs& args) {
         // dy_i/ds_ij = [j = idx_i]: scatter-add the row gradients into a zero matrix
-        const std::size_t cols = g.input(0).shape()[1];
-        Tensor ds = zeros(g.input(0).shape());
-        for (std::size_t i = 0; i < idx.size(); ++i) ds.data()[i * cols + idx[i]] += g.grad.data()[i];
+        const std::size_t cols = args.input(0).shape()[1];
+        Tensor ds = zeros(args.input(0).shape());
+        for (std::size_t i = 0; i < idx.size(); ++i) ds.data()[i * cols + idx[i]] += args.grad.data()[i];
         return Grads{std::move(ds)};
     });
 }
@@ -58,8 +58,8 @@ Var masked_fill(const Var& x, Tensor mask, double value) {
         throw ShapeError(fmt::format("masked_fill: a mask of shape {} does not broadcast into x's shape {}",
                                      shape_str(mask.shape()), shape_str(x.shape())));
     Tensor v = xt::where(mask, value, x.value());  // a choice: an infinite value is never multiplied
-    return x.tape().record("masked_fill", std::move(v), {x}, [mask = std::move(mask)](const BackwardArgs& g) {
-        return Grads{Tensor(xt::where(mask, 0.0, g.grad))};  // dy/dx = 1 - m
+    return x.tape().record("masked_fill", std::move(v), {x}, [mask = std::move(mask)](const BackwardArgs& args) {
+        return Grads{Tensor(xt::where(mask, 0.0, args.grad))};  // dy/dx = 1 - m
     });
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <type_traits>
 #include <utility>
 
 #include <xtensor/xnoalias.hpp>
@@ -10,6 +11,13 @@
 #include "tape.hpp"
 
 namespace gradlab::detail {
+
+/// Elementwise arithmetic usable on doubles (the plain loops below) and on xtensor expressions
+/// (their broadcasting paths).
+constexpr auto kAdd = [](const auto& x, const auto& y) { return x + y; };
+constexpr auto kSub = [](const auto& x, const auto& y) { return x - y; };
+constexpr auto kMul = [](const auto& x, const auto& y) { return x * y; };
+constexpr auto kDiv = [](const auto& x, const auto& y) { return x / y; };
 
 /// Throws TapeError naming `op` unless both handles live on the same tape.
 inline void require_same_tape(const char* op, const Var& a, const Var& b) {
@@ -34,6 +42,13 @@ struct AxisSplit {
         for (std::size_t d = 0; d < axis; ++d) outer *= shape[d];
         n = shape[axis];
         for (std::size_t d = axis + 1; d < shape.size(); ++d) inner *= shape[d];
+    }
+    /// Calls f(first, slice) for every 1-D slice along the axis: its k-th element sits at flat
+    /// index first + k * inner, and `slice` is the flat index of its entry in the reduced result.
+    template <class F>
+    void for_each_slice(F f) const {
+        for (std::size_t o = 0; o < outer; ++o)
+            for (std::size_t i = 0; i < inner; ++i) f(o * n * inner + i, o * inner + i);
     }
 };
 
@@ -89,13 +104,16 @@ Tensor zip(const Tensor& a, const Tensor& b, F f) {
     return out;
 }
 
-/// Adds f(x[i], y[i]) into input k's gradient, where x has input k's shape and y has it too or
-/// is 0-d: a plain loop straight into the gradient buffer, nothing allocated. Other shapes (an
-/// operand that was broadcast) go through zip and BackwardArgs::accumulate, which sums the
-/// broadcast axes away. `f` is generic, as for zip_into.
+/// The allocation-free way for an elementwise backward to send input k its share (a performance
+/// path; see Tape::record): adds f(x[i], y[i]) into `args.grad_in(k)`. When x has input k's shape
+/// and y has it too or is 0-d this is a plain loop straight into the gradient buffer; otherwise
+/// (an operand was broadcast) f is applied with broadcasting and BackwardArgs::accumulate sums
+/// the broadcast axes away -- which needs an `f` that also works on xtensor expressions (a
+/// generic lambda such as kMul). For an `f` on doubles only, a shape mismatch throws ShapeError
+/// naming the op (a unary op's backward always has matching shapes).
 template <class F>
-void accumulate_zip(const BackwardArgs& a, std::size_t k, const Tensor& x, const Tensor& y, F f) {
-    Tensor& dst = a.grad_in(k);
+void add_to_grad(const BackwardArgs& args, std::size_t k, const Tensor& x, const Tensor& y, F f) {
+    Tensor& dst = args.grad_in(k);
     const bool same = same_shape(x.shape(), y.shape());
     if ((same || y.dimension() == 0) && same_shape(x.shape(), dst.shape())) {
         double* d = dst.data();
@@ -107,36 +125,27 @@ void accumulate_zip(const BackwardArgs& a, std::size_t k, const Tensor& x, const
         } else {
             for (std::size_t i = 0; i < n; ++i) d[i] += f(px[i], py[0]);
         }
-        return;
+    } else if constexpr (std::is_invocable_v<F, const Tensor&, const Tensor&>) {
+        args.accumulate(k, zip(x, y, f));
+    } else {
+        throw ShapeError(fmt::format("backward of an elementwise op: shapes {} and {} do not match input "
+                                     "{}'s gradient of shape {}",
+                                     shape_str(x.shape()), shape_str(y.shape()), k, shape_str(dst.shape())));
     }
-    a.accumulate(k, zip(x, y, f));
 }
 
-/// Adds f(x[i], y[i]) into input k's gradient, for a unary op: x (the incoming gradient), y (the
-/// op's input or output) and input k all have one shape, so this is a plain loop straight into
-/// the gradient buffer. `f` takes two doubles. Throws ShapeError naming the op otherwise (a bug).
+/// The same for f(x[i]) of one tensor: a plain loop when x has input k's shape, else f is mapped
+/// and BackwardArgs::accumulate sums the broadcast axes away.
 template <class F>
-void accumulate_same(const BackwardArgs& a, std::size_t k, const Tensor& x, const Tensor& y, F f) {
-    Tensor& dst = a.grad_in(k);
-    require_same_shape("backward (unary op)", x.shape(), y.shape());
-    require_same_shape("backward (unary op)", x.shape(), dst.shape());
-    double* d = dst.data();
-    const double* px = x.data();
-    const double* py = y.data();
-    for (std::size_t i = 0, n = dst.size(); i < n; ++i) d[i] += f(px[i], py[i]);
-}
-
-/// Adds f(x[i]) into input k's gradient (a plain loop when x has input k's shape).
-template <class F>
-void accumulate_map(const BackwardArgs& a, std::size_t k, const Tensor& x, F f) {
-    Tensor& dst = a.grad_in(k);
+void add_to_grad(const BackwardArgs& args, std::size_t k, const Tensor& x, F f) {
+    Tensor& dst = args.grad_in(k);
     if (same_shape(x.shape(), dst.shape())) {
         double* d = dst.data();
         const double* px = x.data();
         for (std::size_t i = 0, n = dst.size(); i < n; ++i) d[i] += f(px[i]);
         return;
     }
-    a.accumulate(k, map(x, f));
+    args.accumulate(k, map(x, f));
 }
 
 /// Records a unary elementwise op, value f(x) computed straight into the node's buffer (a plain

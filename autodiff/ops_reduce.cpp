@@ -35,21 +35,20 @@ Tensor expand_reduced(const Tensor& g, const Shape& in_shape, std::size_t axis) 
 std::vector<double> slice_logsumexp(const Tensor& x, const AxisSplit& sp) {
     const double* px = x.data();
     std::vector<double> out(sp.outer * sp.inner);
-    for (std::size_t o = 0; o < sp.outer; ++o)
-        for (std::size_t i = 0; i < sp.inner; ++i) {
-            const double* s = px + o * sp.n * sp.inner + i;
-            double m = -std::numeric_limits<double>::infinity();
-            for (std::size_t k = 0; k < sp.n; ++k) m = std::max(m, s[k * sp.inner]);
-            double r = m;  // all -inf gives -inf; a +inf gives +inf (no inf - inf)
-            if (std::isfinite(m)) {
-                double acc = 0.0;  // every term is <= 1 and one of them is exactly 1
-                for (std::size_t k = 0; k < sp.n; ++k) acc += std::exp(s[k * sp.inner] - m);
-                r = m + std::log(acc);
-            }
-            for (std::size_t k = 0; k < sp.n; ++k)
-                if (std::isnan(s[k * sp.inner])) r = s[k * sp.inner];  // NaN in, NaN out
-            out[o * sp.inner + i] = r;
+    sp.for_each_slice([&](std::size_t first, std::size_t slice) {
+        const double* s = px + first;
+        double m = -std::numeric_limits<double>::infinity();
+        for (std::size_t k = 0; k < sp.n; ++k) m = std::max(m, s[k * sp.inner]);
+        double r = m;  // all -inf gives -inf; a +inf gives +inf (no inf - inf)
+        if (std::isfinite(m)) {
+            double acc = 0.0;  // every term is <= 1 and one of them is exactly 1
+            for (std::size_t k = 0; k < sp.n; ++k) acc += std::exp(s[k * sp.inner] - m);
+            r = m + std::log(acc);
         }
+        for (std::size_t k = 0; k < sp.n; ++k)
+            if (std::isnan(s[k * sp.inner])) r = s[k * sp.inner];  // NaN in, NaN out
+        out[slice] = r;
+    });
     return out;
 }
 
@@ -58,15 +57,50 @@ void require_nonempty_axis(const char* op, const Var& x, std::size_t axis) {
         throw ShapeError(fmt::format("{}: axis {} of shape {} is empty", op, axis, shape_str(x.shape())));
 }
 
+// softmax and log_softmax, which share everything but three formulas. Forward, per slice along
+// `axis`: y_k = forward(x_k, lse) with lse the slice's logsumexp. Backward, per slice:
+// total = sum_j reduce(g_j, y_j), then dL/dx_k = backward(g_k, y_k, total).
+template <class Forward, class Reduce, class Backward>
+Var normalize_slices(const char* op, const Var& x, std::size_t axis, Forward forward, Reduce reduce,
+                     Backward backward) {
+    check_axis(op, x, axis);
+    require_nonempty_axis(op, x, axis);
+    const AxisSplit sp(x.shape(), axis);
+    const std::vector<double> lse = slice_logsumexp(x.value(), sp);
+    Tensor v = zeros(x.shape());
+    const double* px = x.value().data();
+    sp.for_each_slice([&](std::size_t first, std::size_t slice) {
+        for (std::size_t k = 0; k < sp.n; ++k) {
+            const std::size_t at = first + k * sp.inner;
+            v.data()[at] = forward(px[at], lse[slice]);
+        }
+    });
+    return x.tape().record(op, std::move(v), {x}, [axis, reduce, backward](const BackwardArgs& args) {
+        const AxisSplit s(args.out.shape(), axis);
+        const double* y = args.out.data();
+        const double* gy = args.grad.data();
+        Tensor dx = zeros(args.out.shape());
+        s.for_each_slice([&](std::size_t first, std::size_t) {
+            double total = 0.0;
+            for (std::size_t k = 0; k < s.n; ++k) total += reduce(gy[first + k * s.inner], y[first + k * s.inner]);
+            for (std::size_t k = 0; k < s.n; ++k) {
+                const std::size_t at = first + k * s.inner;
+                dx.data()[at] = backward(gy[at], y[at], total);
+            }
+        });
+        return Grads{std::move(dx)};
+    });
+}
+
 }  // namespace
 
 // ---- sum and mean ----------------------------------------------------------------------------
 
 Var sum(const Var& x) {
     Tensor v = xt::sum(x.value(), xt::evaluation_strategy::immediate);
-    return x.tape().record("sum", std::move(v), {x}, [](const BackwardArgs& g) {
-        Tensor& dx = g.grad_in(0);  // d(sum x)/dx_i = 1: every element gets the output's gradient
-        const double d = g.grad.flat(0);
+    return x.tape().record("sum", std::move(v), {x}, [](const BackwardArgs& args) {
+        Tensor& dx = args.grad_in(0);  // d(sum x)/dx_i = 1: every element gets the output's gradient
+        const double d = args.grad.flat(0);
         for (std::size_t i = 0; i < dx.size(); ++i) dx.flat(i) += d;
     });
 }
@@ -75,8 +109,8 @@ Var sum(const Var& x, std::size_t axis, bool keepdims) {
     check_axis("sum", x, axis);
     Tensor v = keepdims ? Tensor(xt::sum(x.value(), {axis}, xt::keep_dims | xt::evaluation_strategy::immediate))
                         : Tensor(xt::sum(x.value(), {axis}, xt::evaluation_strategy::immediate));
-    return x.tape().record("sum", std::move(v), {x}, [axis](const BackwardArgs& g) {
-        return Grads{expand_reduced(g.grad, g.input(0).shape(), axis)};  // d(sum_k x_k)/dx_j = 1
+    return x.tape().record("sum", std::move(v), {x}, [axis](const BackwardArgs& args) {
+        return Grads{expand_reduced(args.grad, args.input(0).shape(), axis)};  // d(sum_k x_k)/dx_j = 1
     });
 }
 
@@ -93,6 +127,26 @@ Var mean(const Var& x, std::size_t axis, bool keepdims) {
 
 // ---- max -------------------------------------------------------------------------------------
 
+namespace {
+
+// Records a max whose output element j is the input's flat element arg[j] (the first maximal one
+// of its slice): d(max)/dx = 1 there and 0 elsewhere, so the backward scatters each output
+// gradient to its argmax. The branch marks the picked elements.
+Var record_max(const Var& x, Tensor v, std::vector<std::size_t> arg) {
+    std::vector<std::uint8_t> branch(x.value().size(), 0);
+    for (std::size_t at : arg) branch[at] = 1;
+    return x.tape().record(
+        "max", std::move(v), {x},
+        [arg = std::move(arg)](const BackwardArgs& args) {
+            Tensor dx = zeros(args.input(0).shape());
+            for (std::size_t j = 0; j < arg.size(); ++j) dx.data()[arg[j]] += args.grad.data()[j];
+            return Grads{std::move(dx)};
+        },
+        std::move(branch));
+}
+
+}  // namespace
+
 Var max(const Var& x) {
     const Tensor& xv = x.value();
     if (xv.size() == 0) throw ShapeError("max: input is empty, shape " + shape_str(x.shape()));
@@ -101,16 +155,7 @@ Var max(const Var& x) {
         if (xv.flat(i) > xv.flat(arg)) arg = i;  // strict: a tie keeps the first maximal element
     Tensor v = zeros({});
     v() = xv.flat(arg);
-    std::vector<std::uint8_t> branch(xv.size(), 0);
-    branch[arg] = 1;
-    return x.tape().record(
-        "max", std::move(v), {x},
-        [arg](const BackwardArgs& g) {  // d(max x)/dx_i = 1 for the (first) argmax, else 0
-            Tensor dx = zeros(g.input(0).shape());
-            dx.flat(arg) = g.grad();
-            return Grads{std::move(dx)};
-        },
-        std::move(branch));
+    return record_max(x, std::move(v), {arg});
 }
 
 Var max(const Var& x, std::size_t axis, bool keepdims) {
@@ -120,26 +165,16 @@ Var max(const Var& x, std::size_t axis, bool keepdims) {
     const double* px = x.value().data();
     Tensor v = zeros(reduced_shape(x.shape(), axis, keepdims));
     std::vector<std::size_t> arg(sp.outer * sp.inner);  // flat input index of each slice's max
-    std::vector<std::uint8_t> branch(x.value().size(), 0);
-    for (std::size_t o = 0; o < sp.outer; ++o)
-        for (std::size_t i = 0; i < sp.inner; ++i) {
-            std::size_t best = o * sp.n * sp.inner + i;
-            for (std::size_t k = 1; k < sp.n; ++k) {
-                const std::size_t at = o * sp.n * sp.inner + k * sp.inner + i;
-                if (px[at] > px[best]) best = at;  // strict: ties keep the first
-            }
-            arg[o * sp.inner + i] = best;
-            v.data()[o * sp.inner + i] = px[best];
-            branch[best] = 1;
+    sp.for_each_slice([&](std::size_t first, std::size_t slice) {
+        std::size_t best = first;
+        for (std::size_t k = 1; k < sp.n; ++k) {
+            const std::size_t at = first + k * sp.inner;
+            if (px[at] > px[best]) best = at;  // strict: ties keep the first
         }
-    return x.tape().record(
-        "max", std::move(v), {x},
-        [arg = std::move(arg)](const BackwardArgs& g) {  // each slice: 1 at its argmax, else 0
-            Tensor dx = zeros(g.input(0).shape());
-            for (std::size_t j = 0; j < arg.size(); ++j) dx.data()[arg[j]] += g.grad.data()[j];
-            return Grads{std::move(dx)};
-        },
-        std::move(branch));
+        arg[slice] = best;
+        v.data()[slice] = px[best];
+    });
+    return record_max(x, std::move(v), std::move(arg));
 }
 
 // ---- softmax family --------------------------------------------------------------------------
@@ -151,88 +186,39 @@ Var logsumexp(const Var& x, std::size_t axis, bool keepdims) {
     const std::vector<double> lse = slice_logsumexp(x.value(), sp);
     Tensor v = zeros(reduced_shape(x.shape(), axis, keepdims));
     std::copy(lse.begin(), lse.end(), v.data());
-    return x.tape().record("logsumexp", std::move(v), {x}, [axis](const BackwardArgs& g) {
+    return x.tape().record("logsumexp", std::move(v), {x}, [axis](const BackwardArgs& args) {
         // d lse / dx_k = exp(x_k - lse) = softmax(x)_k
-        const AxisSplit s(g.input(0).shape(), axis);
-        const double* px = g.input(0).data();
-        Tensor dx = zeros(g.input(0).shape());
-        for (std::size_t o = 0; o < s.outer; ++o)
-            for (std::size_t i = 0; i < s.inner; ++i) {
-                const double l = g.out.data()[o * s.inner + i];
-                const double gi = g.grad.data()[o * s.inner + i];
-                for (std::size_t k = 0; k < s.n; ++k) {
-                    const std::size_t at = o * s.n * s.inner + k * s.inner + i;
-                    dx.data()[at] = gi * std::exp(px[at] - l);
-                }
+        const AxisSplit s(args.input(0).shape(), axis);
+        const double* px = args.input(0).data();
+        Tensor dx = zeros(args.input(0).shape());
+        s.for_each_slice([&](std::size_t first, std::size_t slice) {
+            const double l = args.out.data()[slice];
+            const double gi = args.grad.data()[slice];
+            for (std::size_t k = 0; k < s.n; ++k) {
+                const std::size_t at = first + k * s.inner;
+                dx.data()[at] = gi * std::exp(px[at] - l);
             }
+        });
         return Grads{std::move(dx)};
     });
 }
 
 Var softmax(const Var& x, std::size_t axis) {
-    check_axis("softmax", x, axis);
-    require_nonempty_axis("softmax", x, axis);
-    const AxisSplit sp(x.shape(), axis);
-    const std::vector<double> lse = slice_logsumexp(x.value(), sp);
-    Tensor v = zeros(x.shape());
-    const double* px = x.value().data();
-    for (std::size_t o = 0; o < sp.outer; ++o)
-        for (std::size_t k = 0; k < sp.n; ++k)
-            for (std::size_t i = 0; i < sp.inner; ++i) {
-                const std::size_t at = o * sp.n * sp.inner + k * sp.inner + i;
-                v.data()[at] = std::exp(px[at] - lse[o * sp.inner + i]);  // e^(x - lse): no overflow
-            }
-    return x.tape().record("softmax", std::move(v), {x}, [axis](const BackwardArgs& g) {
+    return normalize_slices(
+        "softmax", x, axis,
+        [](double xk, double lse) { return std::exp(xk - lse); },  // y_k = e^(x_k - lse): no overflow
         // dL/dx_k = y_k (g_k - sum_j g_j y_j)
-        const AxisSplit s(g.out.shape(), axis);
-        const double* y = g.out.data();
-        const double* gy = g.grad.data();
-        Tensor dx = zeros(g.out.shape());
-        for (std::size_t o = 0; o < s.outer; ++o)
-            for (std::size_t i = 0; i < s.inner; ++i) {
-                const std::size_t base = o * s.n * s.inner + i;
-                double dot = 0.0;
-                for (std::size_t k = 0; k < s.n; ++k) dot += gy[base + k * s.inner] * y[base + k * s.inner];
-                for (std::size_t k = 0; k < s.n; ++k) {
-                    const std::size_t at = base + k * s.inner;
-                    dx.data()[at] = y[at] * (gy[at] - dot);
-                }
-            }
-        return Grads{std::move(dx)};
-    });
+        [](double gk, double yk) { return gk * yk; },
+        [](double gk, double yk, double dot) { return yk * (gk - dot); });
 }
 
 Var log_softmax(const Var& x, std::size_t axis) {
-    check_axis("log_softmax", x, axis);
-    require_nonempty_axis("log_softmax", x, axis);
-    const AxisSplit sp(x.shape(), axis);
-    const std::vector<double> lse = slice_logsumexp(x.value(), sp);
-    Tensor v = zeros(x.shape());
-    const double* px = x.value().data();
-    for (std::size_t o = 0; o < sp.outer; ++o)
-        for (std::size_t k = 0; k < sp.n; ++k)
-            for (std::size_t i = 0; i < sp.inner; ++i) {
-                const std::size_t at = o * sp.n * sp.inner + k * sp.inner + i;
-                v.data()[at] = px[at] - lse[o * sp.inner + i];
-            }
-    return x.tape().record("log_softmax", std::move(v), {x}, [axis](const BackwardArgs& g) {
+    return normalize_slices(
+        "log_softmax", x, axis,
+        [](double xk, double lse) { return xk - lse; },  // y_k = x_k - lse
         // dL/dx_k = g_k - softmax(x)_k sum_j g_j, with softmax = e^y
-        const AxisSplit s(g.out.shape(), axis);
-        const double* y = g.out.data();
-        const double* gy = g.grad.data();
-        Tensor dx = zeros(g.out.shape());
-        for (std::size_t o = 0; o < s.outer; ++o)
-            for (std::size_t i = 0; i < s.inner; ++i) {
-                const std::size_t base = o * s.n * s.inner + i;
-                double total = 0.0;
-                for (std::size_t k = 0; k < s.n; ++k) total += gy[base + k * s.inner];
-                for (std::size_t k = 0; k < s.n; ++k) {
-                    const std::size_t at = base + k * s.inner;
-                    dx.data()[at] = gy[at] - std::exp(y[at]) * total;
-                }
-            }
-        return Grads{std::move(dx)};
-    });
+        [](double gk, double) { return gk; },
+        [](double gk, double yk, double total) { return gk - std::exp(yk) * total; });
 }
 
 }  // namespace gradlab

@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <cmath>
 
-#include <xtensor/xmath.hpp>
-
 namespace gradlab {
 
 // ---------------------------------------------------------------------------------------------
@@ -31,8 +29,8 @@ bool Var::requires_grad() const { return tape().checked(*this, "Var::requires_gr
 
 namespace {
 
-// dst = src. A small tensor whose shape matches the buffer left in a reused node is copied element
-// by element: moving an xarray swaps or copies its three small-vector shapes, which costs more
+// dst = src. Performance path: a small tensor whose shape matches the buffer left in a reused node
+// is copied element by element: moving an xarray swaps or copies its three small-vector shapes, which costs more
 // than the arithmetic of a tiny op (this halves the per-op cost of long scalar chains).
 void store(Tensor& dst, Tensor&& src) {
     constexpr std::size_t kCopyBelow = 256;
@@ -62,8 +60,8 @@ const Node& Tape::node(std::size_t id) const {
 
 const Node& Tape::node(const Var& v) const { return checked(v, "Tape::node"); }
 
-// Appends a node with no value yet (the caller sets one, then calls finish), reusing the node
-// storage a reset() left behind.
+// Appends a node with no value yet (the caller sets one), reusing the node storage a reset() left
+// behind (performance path: its value and gradient buffers are kept).
 Node& Tape::append(std::string&& op) {
     if (size_ == nodes_.size()) nodes_.emplace_back();
     Node& n = nodes_[size_++];
@@ -187,7 +185,8 @@ Tensor& BackwardArgs::grad_in(std::size_t i) const {
         throw TapeError(fmt::format("backward of '{}' (node #{}): input {} is a constant and takes no "
                                     "gradient; check needs_grad({}) first",
                                     op_, id_, i, i));
-    if (!in.has_grad) {  // first share this pass: zeros, in the buffer the last pass left if it fits
+    // First share this pass: zeros, in the buffer the last pass left if it fits (performance path).
+    if (!in.has_grad) {
         if (same_shape(in.grad.shape(), in.value().shape())) {
             std::fill(in.grad.data(), in.grad.data() + in.grad.size(), 0.0);
         } else {
@@ -207,12 +206,12 @@ void BackwardArgs::accumulate(std::size_t i, const Tensor& g) const {
     }
 }
 
-void Tape::send(const BackwardArgs& a, Grads&& grads) {
-    if (grads.size() != a.size())
+void Tape::send(const BackwardArgs& args, Grads&& grads) {
+    if (grads.size() != args.size())
         throw TapeError(fmt::format("backward of '{}' (node #{}): returned {} gradients for {} inputs",
-                                    a.op_, a.id_, grads.size(), a.size()));
-    for (std::size_t k = 0; k < a.size(); ++k)
-        if (a.needs_grad(k)) a.accumulate(k, grads[k]);
+                                    args.op_, args.id_, grads.size(), args.size()));
+    for (std::size_t k = 0; k < args.size(); ++k)
+        if (args.needs_grad(k)) args.accumulate(k, grads[k]);
 }
 
 void Tape::backward(const Var& loss) {
@@ -233,85 +232,54 @@ void Tape::backward(const Var& out, const Tensor& seed) {
         throw ShapeError(fmt::format("backward: seed has shape {} but node #{} ({}) has shape {}",
                                      shape_str(seed.shape()), out.id_, root.op,
                                      shape_str(root.value().shape())));
+    check_param_shapes(out.id_);
     for (std::size_t i = 0; i < size_; ++i) nodes_[i].has_grad = false;
     if (!root.requires_grad) return;  // nothing on the tape wants a gradient
-
-    Node& r = nodes_[out.id_];
-    r.grad = seed;
-    r.has_grad = true;
+    nodes_[out.id_].grad = seed;
+    nodes_[out.id_].has_grad = true;
 
     // Invariant 2: node ids are a topological order, so one reverse sweep sees every node after
     // all of its consumers have added their share to its gradient.
     for (std::size_t i = out.id_ + 1; i-- > 0;) {
         Node& n = nodes_[i];
-        if (!n.has_grad || !n.requires_grad) continue;
+        if (!n.has_grad || !n.requires_grad) continue;  // no path to the output, or a constant
         if (n.param != nullptr) {
-            if (!same_shape(n.param->grad.shape(), n.grad.shape()))
-                throw ShapeError(fmt::format(
-                    "backward: parameter '{}' has grad of shape {} but its value on the tape has shape "
-                    "{}; was it reshaped after watch()? call zero_grad()",
-                    n.label, shape_str(n.param->grad.shape()), shape_str(n.grad.shape())));
-            add_into(n.param->grad, n.grad);
-            continue;
+            add_into(n.param->grad, n.grad);  // a watched Parameter: dL/dW leaves the tape
+        } else if (n.backward) {              // (a variable() leaf keeps its gradient on the node)
+            n.backward(BackwardArgs(n.grad, n.value(), nodes_.data(), n.inputs.data(), n.inputs.size(),
+                                    n.op.c_str(), i));
+            if (anomaly_) check_sent_gradients(i);
         }
-        if (!n.backward) continue;  // a variable() leaf: its gradient stays on the node
+    }
+}
 
-        const BackwardArgs args(n.grad, n.value(), nodes_.data(), n.inputs.data(), n.inputs.size(), n.op.c_str(), i);
-        n.backward(args);
-        if (anomaly_) {
-            for (std::size_t k = 0; k < n.inputs.size(); ++k) {
-                const Node& in = nodes_[n.inputs[k]];
-                if (!in.requires_grad || !in.has_grad) continue;
-                for (std::size_t e = 0; e < in.grad.size(); ++e)
-                    if (!std::isfinite(in.grad.flat(e)))
-                        throw ValueError(fmt::format(
-                            "anomaly: backward of node #{} ({}) sent a non-finite gradient to its input "
-                            "{} (node #{}, {}): element {} is {}",
-                            i, n.op, k, n.inputs[k], in.op, e, in.grad.flat(e)));
-            }
-        }
+// Before the sweep, so that a failing backward leaves every Parameter's grad as it was.
+void Tape::check_param_shapes(std::size_t last) const {
+    for (std::size_t i = 0; i <= last; ++i) {
+        const Node& n = nodes_[i];
+        if (n.param != nullptr && n.requires_grad && !same_shape(n.param->grad.shape(), n.value().shape()))
+            throw ShapeError(fmt::format(
+                "backward: parameter '{}' has grad of shape {} but its value on the tape has shape "
+                "{}; was it reshaped after watch()? call zero_grad()",
+                n.label, shape_str(n.param->grad.shape()), shape_str(n.value().shape())));
+    }
+}
+
+// Anomaly mode: the gradients node `id`'s backward just added into must all be finite.
+void Tape::check_sent_gradients(std::size_t id) const {
+    const Node& n = nodes_[id];
+    for (std::size_t k = 0; k < n.inputs.size(); ++k) {
+        const Node& in = nodes_[n.inputs[k]];
+        if (!in.requires_grad || !in.has_grad) continue;
+        for (std::size_t e = 0; e < in.grad.size(); ++e)
+            if (!std::isfinite(in.grad.flat(e)))
+                throw ValueError(fmt::format(
+                    "anomaly: backward of node #{} ({}) sent a non-finite gradient to its input "
+                    "{} (node #{}, {}): element {} is {}",
+                    id, n.op, k, n.inputs[k], in.op, e, in.grad.flat(e)));
     }
 }
 
 Var detach(const Var& v) { return v.tape().constant(v.value(), "detached"); }
-
-// ---------------------------------------------------------------------------------------------
-// Broadcasting
-
-Shape broadcast_shapes(const char* op, const Shape& a, const Shape& b) {
-    const std::size_t n = std::max(a.size(), b.size());
-    Shape out(n);
-    for (std::size_t i = 0; i < n; ++i) {
-        // align from the right, as numpy does
-        const std::size_t da = i < n - a.size() ? 1 : a[i - (n - a.size())];
-        const std::size_t db = i < n - b.size() ? 1 : b[i - (n - b.size())];
-        if (da != db && da != 1 && db != 1)
-            throw ShapeError(fmt::format("{}: shapes {} and {} cannot be broadcast together (axis {}: {} vs {})",
-                                         op, shape_str(a), shape_str(b), i, da, db));
-        out[i] = da == 1 ? db : da;
-    }
-    return out;
-}
-
-Tensor sum_to_shape(const Tensor& g, const Shape& shape, const char* op) {
-    if (g.shape() == shape) return g;
-    if (broadcast_shapes(op, g.shape(), shape) != g.shape())
-        throw ShapeError(fmt::format("{}: gradient of shape {} cannot be summed down to shape {}", op,
-                                     shape_str(g.shape()), shape_str(shape)));
-    Tensor r = g;
-    // Leading axes the operand did not have.
-    while (r.dimension() > shape.size()) {
-        Tensor s = xt::sum(r, {std::size_t(0)}, xt::evaluation_strategy::immediate);
-        r = std::move(s);
-    }
-    // Axes where the operand had size 1 (evaluated immediately: see the keep_dims trap in DESIGN).
-    for (std::size_t ax = 0; ax < shape.size(); ++ax) {
-        if (shape[ax] == 1 && r.shape()[ax] != 1) {
-            Tensor s = xt::sum(r, {ax}, xt::keep_dims | xt::evaluation_strategy::immediate);
-            r = std::move(s);
-        }
-    }
-    return r;
-}
 
 }  // namespace gradlab

@@ -16,14 +16,20 @@
 ///    does, or it is a watched Parameter or a variable(). Constants, and everything computed only
 ///    from constants, are skipped by backward and cost no gradient memory.
 ///
-/// A tape is meant to be cheap to reuse: `reset()` forgets the nodes (their handles become
-/// invalid and say so) but keeps the node storage and gradient buffers for the next iteration.
-/// A backward function that adds straight into BackwardArgs::grad_in writes into those reused
-/// buffers, so a backward pass over a tape of the same shapes as the last one allocates nothing.
-///
 /// Backward may be called more than once on the same tape (say, for two different outputs): each
 /// call recomputes the intermediate gradients from scratch and *adds* into the Parameters' grads,
 /// as PyTorch does; call Parameter::zero_grad() between optimizer steps.
+///
+/// **Performance paths.** The four invariants are the whole algorithm; three things on top of it
+/// only make it fast, and are marked "performance path" where they sit. (a) `reset()` forgets the
+/// nodes but keeps their storage, so the next iteration's nodes reuse the value and gradient
+/// buffers of the last one (Tape::append, the `store` copy in tape.cpp, BackwardArgs::grad_in).
+/// (b) `record_into` lets an op write its value straight into its node's reused buffer instead
+/// of returning a fresh Tensor (the built-in elementwise ops use it). (c) A backward function may
+/// add into `grad_in(i)` instead of returning Grads, so a backward pass over a tape of the same
+/// shapes as the last one allocates nothing (the built-in elementwise ops and matmul do this);
+/// Grads itself keeps up to three gradients inline. None of this changes a single number: a
+/// fresh tape gives bit-identical values and gradients (tests/autodiff/tape_test.cpp checks).
 #pragma once
 
 #include <cstddef>
@@ -31,12 +37,13 @@
 #include <functional>
 #include <initializer_list>
 #include <memory>
-#include <new>
 #include <string>
 #include <type_traits>
 #include <utility>
 #include <vector>
 
+#include "broadcast.hpp"
+#include "grads.hpp"
 #include "parameter.hpp"
 #include "tensor.hpp"
 
@@ -75,13 +82,13 @@ private:
 
 struct Node;
 
-/// What a backward function is given: the gradient flowing into the op's output, the values of
-/// its output and inputs (references into the tape, no copies), and where to send each input's
-/// gradient. A backward function sends input i its share in one of three ways:
-/// - return it in a Grads (the simplest; see Tape::record);
-/// - `a.accumulate(i, g)`, with g in input i's shape or the op's broadcast shape;
-/// - add it straight into `a.grad_in(i)`, input i's own gradient buffer (no allocation at all:
-///   the built-in elementwise ops and matmul do this).
+/// What a backward function is given (the one name for it everywhere: `args`): the gradient
+/// flowing into the op's output, the values of its output and inputs (references into the tape,
+/// no copies), and where to send each input's gradient. There are two ways to send input i its
+/// share (Tape::record shows both):
+/// 1. return it, entry i of a Grads -- the recommended way, and the simplest;
+/// 2. add it into `args.grad_in(i)`, input i's own gradient buffer -- allocation-free (a
+///    performance path); `args.accumulate(i, g)` adds a g that is in the op's broadcast shape.
 class BackwardArgs {
 public:
     const Tensor& grad;  ///< dL/d(output), shape of the output
@@ -106,9 +113,9 @@ public:
 
 private:
     friend class Tape;
-    BackwardArgs(const Tensor& g, const Tensor& o, Node* nodes, const std::size_t* ids, std::size_t count,
-                 const char* op, std::size_t id)
-        : grad(g), out(o), nodes_(nodes), ids_(ids), count_(count), op_(op), id_(id) {}
+    BackwardArgs(const Tensor& output_grad, const Tensor& output, Node* nodes, const std::size_t* ids,
+                 std::size_t count, const char* op, std::size_t id)
+        : grad(output_grad), out(output), nodes_(nodes), ids_(ids), count_(count), op_(op), id_(id) {}
     Node& node(std::size_t i) const;
     Node* nodes_;
     const std::size_t* ids_;
@@ -117,95 +124,8 @@ private:
     std::size_t id_;
 };
 
-/// What a backward function may return: one gradient per input, in input order; the tape hands
-/// entry i to BackwardArgs::accumulate(i, ...), so it may have the input's shape or the broadcast
-/// shape the op computed in. For an input with needs_grad(i) false the entry is ignored, so an op
-/// may skip that work and put `Tensor()` there.
-///
-/// Build it from the gradients themselves, which are moved in (or evaluated in place, for an
-/// xtensor expression): `Grads{std::move(dx)}`, `Grads{a.grad * 2.0}`, `Grads{ga, gb}`; or make
-/// `Grads out(2)` and assign `out[0]`, `out[1]`.
-///
-/// Why not std::vector<Tensor>: ops on tiny tensors are dominated by bookkeeping, and a vector
-/// costs a heap block per op plus a default-constructed xarray per entry (xtensor 0.24's default
-/// xarray allocates one element). Up to kInline gradients live inside a Grads instead.
-class Grads {
-public:
-    static constexpr std::size_t kInline = 3;
-
-    Grads() noexcept {}
-    /// n default (0-d) tensors, to be assigned.
-    explicit Grads(std::size_t n) {
-        for (std::size_t k = 0; k < n; ++k) emplace_back(Tensor());
-    }
-    /// One entry per argument: tensors are moved or copied in, expressions evaluated in place.
-    template <class... T, class = std::enable_if_t<(sizeof...(T) > 0) &&
-                                                   (!std::is_integral_v<std::decay_t<T>> && ...)>>
-    Grads(T&&... g) {
-        (emplace_back(std::forward<T>(g)), ...);
-    }
-    Grads(Grads&& o) noexcept { take(std::move(o)); }
-    Grads& operator=(Grads&& o) noexcept {
-        if (this != &o) {
-            clear();
-            take(std::move(o));
-        }
-        return *this;
-    }
-    Grads(const Grads&) = delete;
-    Grads& operator=(const Grads&) = delete;
-    ~Grads() { clear(); }
-
-    /// Appends one gradient (a Tensor, or an xtensor expression to evaluate).
-    template <class T>
-    Tensor& emplace_back(T&& g) {
-        if (size_ < kInline && heap_.empty()) return *new (slot(size_++)) Tensor(std::forward<T>(g));
-        if (heap_.empty()) {  // spill the inline entries first
-            heap_.reserve(2 * kInline);
-            for (std::size_t k = 0; k < size_; ++k) {
-                heap_.push_back(std::move(*slot(k)));
-                slot(k)->~Tensor();
-            }
-        }
-        heap_.emplace_back(std::forward<T>(g));
-        size_ = heap_.size();
-        return heap_.back();
-    }
-
-    std::size_t size() const { return size_; }
-    bool empty() const { return size_ == 0; }
-    Tensor& operator[](std::size_t k) { return heap_.empty() ? *slot(k) : heap_[k]; }
-    const Tensor& operator[](std::size_t k) const { return heap_.empty() ? *slot(k) : heap_[k]; }
-
-private:
-    Tensor* slot(std::size_t k) { return std::launder(reinterpret_cast<Tensor*>(buf_)) + k; }
-    const Tensor* slot(std::size_t k) const { return std::launder(reinterpret_cast<const Tensor*>(buf_)) + k; }
-    void destroy_inline() {
-        if (heap_.empty())
-            for (std::size_t k = 0; k < size_; ++k) slot(k)->~Tensor();
-    }
-    void clear() {
-        destroy_inline();
-        heap_.clear();
-        size_ = 0;
-    }
-    void take(Grads&& o) noexcept {
-        if (o.heap_.empty()) {
-            for (std::size_t k = 0; k < o.size_; ++k) new (slot(k)) Tensor(std::move(*o.slot(k)));
-        } else {
-            heap_ = std::move(o.heap_);
-        }
-        size_ = o.size_;
-        o.clear();
-    }
-
-    alignas(Tensor) unsigned char buf_[kInline * sizeof(Tensor)];
-    std::size_t size_ = 0;
-    std::vector<Tensor> heap_;  // all entries, once there are more than kInline
-};
-
 /// What the tape stores for an op: sends the op's input gradients back, given its output gradient
-/// (see BackwardArgs for the three ways). Tape::record also takes a function that returns Grads
+/// (see BackwardArgs for the two ways). Tape::record also takes a function that returns Grads
 /// and wraps it into one of these.
 using BackwardFn = std::function<void(const BackwardArgs&)>;
 
@@ -261,23 +181,23 @@ public:
     Var scalar(double value);
 
     /// Appends an op: its value, its inputs and how to send a gradient back to them. This is how
-    /// every built-in op is written, and how you add your own (see ops.hpp for examples). The
-    /// backward function either returns one gradient per input:
+    /// every built-in op is written, and how you add your own (ops.hpp lists the built-in ones).
+    /// The recommended way: the backward function returns one gradient per input, in a Grads.
     /// \code
     /// Var cube(const Var& x) {   // d(x^3)/dx = 3x^2
     ///     Tensor v = x.value() * x.value() * x.value();
-    ///     return x.tape().record("cube", std::move(v), {x}, [](const BackwardArgs& a) {
-    ///         return Grads{a.grad * 3.0 * a.input(0) * a.input(0)};
+    ///     return x.tape().record("cube", std::move(v), {x}, [](const BackwardArgs& args) {
+    ///         return Grads{args.grad * 3.0 * args.input(0) * args.input(0)};
     ///     });
     /// }
     /// \endcode
-    /// or returns nothing and adds into the inputs' gradient buffers itself, which allocates
-    /// nothing (this is how the built-in elementwise ops are written):
+    /// The allocation-free way (a performance path): the backward function returns nothing and
+    /// adds into the inputs' gradient buffers itself, as the built-in elementwise ops do:
     /// \code
-    ///     [](const BackwardArgs& a) {
-    ///         Tensor& gx = a.grad_in(0);
+    ///     [](const BackwardArgs& args) {
+    ///         Tensor& gx = args.grad_in(0);
     ///         for (std::size_t i = 0; i < gx.size(); ++i)
-    ///             gx.flat(i) += a.grad.flat(i) * 3.0 * a.input(0).flat(i) * a.input(0).flat(i);
+    ///             gx.flat(i) += args.grad.flat(i) * 3.0 * args.input(0).flat(i) * args.input(0).flat(i);
     ///     }
     /// \endcode
     /// Inside a NoGrad scope the op is recorded as a constant (no backward).
@@ -295,7 +215,8 @@ public:
                            to_backward_fn(std::forward<Backward>(backward)), std::move(branch));
     }
 
-    /// Appends an op whose value `fill` writes straight into the node's own buffer: `fill(out)`
+    /// Performance path: appends an op whose value `fill` writes straight into the node's own
+    /// buffer, instead of a freshly allocated Tensor handed to record(). `fill(out)`
     /// is given a Tensor of `shape` -- the buffer this node had before the last reset() when the
     /// shape is the same, so nothing is allocated -- and must overwrite every element. Otherwise
     /// as record(); the built-in elementwise ops use it. `fill` must read its inputs through their
@@ -344,6 +265,8 @@ private:
     Node& append(std::string&& op);
     Node& append(std::string&& op, Tensor&& value);
     void check_value(const Node& n) const;
+    void check_param_shapes(std::size_t last) const;
+    void check_sent_gradients(std::size_t id) const;
     // A backward function as the tape stores it: one returning Grads is wrapped so that its
     // entries go through BackwardArgs::accumulate.
     template <class Backward>
@@ -354,10 +277,10 @@ private:
         } else {
             static_assert(std::is_same_v<Result, Grads>,
                           "a backward function returns Grads or nothing (void)");
-            return [f = std::forward<Backward>(backward)](const BackwardArgs& a) { send(a, f(a)); };
+            return [f = std::forward<Backward>(backward)](const BackwardArgs& args) { send(args, f(args)); };
         }
     }
-    static void send(const BackwardArgs& a, Grads&& grads);
+    static void send(const BackwardArgs& args, Grads&& grads);
     // The two halves of recording an op (record_impl and record_into set the value in between).
     Node& open_record(std::string&& op, const Var* inputs, std::size_t count);
     Var close_record(Node& n, const Var* inputs, std::size_t count, BackwardFn&& backward,
@@ -388,13 +311,5 @@ private:
 
 /// The same value, cut off from the graph: gradients do not flow through it.
 Var detach(const Var& v);
-
-/// Sums a (broadcast) gradient back down to `shape` by numpy's rules: leading axes the operand
-/// lacked are summed away, and axes where the operand had size 1 are summed with keepdims.
-/// Throws ShapeError naming `op` if `shape` does not broadcast to g's shape.
-Tensor sum_to_shape(const Tensor& g, const Shape& shape, const char* op = "sum_to_shape");
-
-/// The numpy broadcast of two shapes; throws ShapeError naming `op` and both shapes otherwise.
-Shape broadcast_shapes(const char* op, const Shape& a, const Shape& b);
 
 }  // namespace gradlab

@@ -22,19 +22,6 @@ double sigmoid(double u) {
     return e / (1.0 + e);
 }
 
-// Records a loss whose value and gradient with respect to the scores were computed in the
-// forward pass; backward scales that gradient by the incoming one.
-Var record_loss(const char* op, const Var& scores, double value, Tensor grad) {
-    Tensor v = zeros({});
-    v() = value;
-    return scores.tape().record(op, std::move(v), {scores},
-                                [grad = std::move(grad)](const BackwardArgs& a) {
-                                    Tensor g = grad;
-                                    g *= a.grad();
-                                    return Grads{std::move(g)};
-                                });
-}
-
 void require_targets(const char* op, const Tensor& scores, const Tensor& targets) {
     require_same_shape(op, scores.shape(), targets.shape());
     if (scores.size() == 0)
@@ -57,7 +44,7 @@ Var residual_loss(const char* op, const Var& scores, const Tensor& targets, Pena
         total += v;
         grad.flat(k) = d * inv;
     }
-    return record_loss(op, scores, total * inv, std::move(grad));
+    return detail::record_fused_loss(op, scores, total * inv, std::move(grad));
 }
 
 }  // namespace
@@ -91,7 +78,7 @@ Var binary_logistic(const Var& scores, const Labels& labels) {
             grad(i, j) = -z * sigmoid(-z * s(i, j)) * inv_n;    // d/ds softplus(-z s)
         }
     }
-    return record_loss(op, scores, total * inv_n, std::move(grad));
+    return detail::record_fused_loss(op, scores, total * inv_n, std::move(grad));
 }
 
 Var mse(const Var& scores, const Tensor& targets) {

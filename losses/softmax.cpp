@@ -54,14 +54,7 @@ Var softmax_cross_entropy(const Var& scores, const Labels& labels) {
     const double total = softmax_loss_grad_rows(s.data(), s.shape()[1], labels.data(), n,
                                                 1.0 / static_cast<double>(n),
                                                 want_grad ? grad.data() : nullptr);
-    Tensor value = zeros({});
-    value() = total / static_cast<double>(n);
-    return scores.tape().record(kOp, std::move(value), {scores},
-                                [grad = std::move(grad)](const BackwardArgs& a) {
-                                    Tensor g = grad;  // (p - onehot(y)) / N, times dOut
-                                    g *= a.grad();
-                                    return Grads{std::move(g)};
-                                });
+    return detail::record_fused_loss(kOp, scores, total / static_cast<double>(n), std::move(grad));  // (p - onehot(y)) / N
 }
 
 Var softmax_cross_entropy_composed(const Var& scores, const Labels& labels) {

@@ -60,9 +60,6 @@ Var fused_hinge(const char* op, const Var& scores, const Labels& labels, double 
     const double total = hinge_rows<Squared>(op, s.data(), c, labels.data(), n, delta,
                                              1.0 / static_cast<double>(n),
                                              want_grad ? grad.data() : nullptr);
-    Tensor value = zeros({});
-    value() = total / static_cast<double>(n);
-
     // Kink bookkeeping for the gradient checker: which hinge terms were active.
     std::vector<std::uint8_t> branch;
     if (!Squared) {
@@ -75,14 +72,7 @@ Var fused_hinge(const char* op, const Var& scores, const Labels& labels, double 
                 branch[i * c + j] = j != labels[i] && row[j] - sy + delta > 0.0;
         }
     }
-    return scores.tape().record(
-        op, std::move(value), {scores},
-        [grad = std::move(grad)](const BackwardArgs& a) {
-            Tensor g = grad;  // dL/ds, computed in the forward pass; chain rule: times dOut
-            g *= a.grad();
-            return Grads{std::move(g)};
-        },
-        std::move(branch));
+    return detail::record_fused_loss(op, scores, total / static_cast<double>(n), std::move(grad), std::move(branch));
 }
 
 }  // namespace

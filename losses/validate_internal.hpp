@@ -1,5 +1,6 @@
 /// \file validate_internal.hpp
-/// \brief Input checks shared by the loss implementations (not part of the public API).
+/// \brief Input checks, and the recording of a fused loss, shared by the loss implementations
+/// (not part of the public API).
 ///
 /// Each check throws a gradlab error whose message starts with the loss's name and shows the
 /// offending value, so a user sees "svm: label 12 of row 3 is out of range for 10 classes" and
@@ -8,11 +9,32 @@
 
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
+#include <utility>
+#include <vector>
 
+#include <gradlab/autodiff/tape.hpp>
 #include <gradlab/autodiff/tensor.hpp>
 #include <gradlab/losses/metrics.hpp>
 
 namespace gradlab::losses::detail {
+
+/// Records a fused loss: its scalar `value` and its gradient with respect to the scores, both
+/// computed in one pass over the rows. \f$ \partial L/\partial s \f$ = `grad`, so the backward
+/// only scales it by the incoming gradient (the chain rule). `branch` marks the active kinks.
+inline Var record_fused_loss(const char* op, const Var& scores, double value, Tensor grad,
+                             std::vector<std::uint8_t> branch = {}) {
+    Tensor v = zeros({});
+    v() = value;
+    return scores.tape().record(
+        op, std::move(v), {scores},
+        [grad = std::move(grad)](const BackwardArgs& args) {
+            Tensor g = grad;
+            g *= args.grad();
+            return Grads{std::move(g)};
+        },
+        std::move(branch));
+}
 
 /// A margin (or Huber threshold) must be a finite number >= 0.
 inline void require_margin(const char* op, double delta, const char* what = "margin delta") {

@@ -146,8 +146,8 @@ TEST_CASE("no_grad records values without backward; detach cuts the graph", "[ta
 // A user-defined op in a few lines: forward value, backward lambda, partials in a comment.
 Var cube(const Var& x) {  // d(x^3)/dx = 3x^2
     Tensor v = x.value() * x.value() * x.value();
-    return x.tape().record("cube", std::move(v), {x}, [](const gradlab::BackwardArgs& a) {
-        return Grads{a.grad * 3.0 * a.input(0) * a.input(0)};
+    return x.tape().record("cube", std::move(v), {x}, [](const gradlab::BackwardArgs& args) {
+        return Grads{args.grad * 3.0 * args.input(0) * args.input(0)};
     });
 }
 
@@ -164,10 +164,10 @@ TEST_CASE("a custom op with a hand-written backward composes with built-in ops",
 // The same op written the allocation-free way: add straight into the input's gradient buffer.
 Var cube_in_place(const Var& x) {  // d(x^3)/dx = 3x^2
     Tensor v = x.value() * x.value() * x.value();
-    return x.tape().record("cube", std::move(v), {x}, [](const gradlab::BackwardArgs& a) {
-        Tensor& gx = a.grad_in(0);
+    return x.tape().record("cube", std::move(v), {x}, [](const gradlab::BackwardArgs& args) {
+        Tensor& gx = args.grad_in(0);
         for (std::size_t i = 0; i < gx.size(); ++i)
-            gx.flat(i) += a.grad.flat(i) * 3.0 * a.input(0).flat(i) * a.input(0).flat(i);
+            gx.flat(i) += args.grad.flat(i) * 3.0 * args.input(0).flat(i) * args.input(0).flat(i);
     });
 }
 
@@ -183,8 +183,8 @@ TEST_CASE("grad_in refuses an input that takes no gradient", "[tape][custom]") {
     Tape tape;
     Var c = tape.constant(Tensor{1.0, 2.0});
     Var w = tape.variable(Tensor{3.0, 4.0});
-    Var y = tape.record("careless", Tensor(c.value() * w.value()), {c, w}, [](const gradlab::BackwardArgs& a) {
-        a.grad_in(0) += a.grad;  // input 0 is a constant
+    Var y = tape.record("careless", Tensor(c.value() * w.value()), {c, w}, [](const gradlab::BackwardArgs& args) {
+        args.grad_in(0) += args.grad;  // input 0 is a constant
     });
     CHECK_THROWS_WITH(tape.backward(sum(y)),
                       Catch::Contains("backward of 'careless' (node #2): input 0 is a constant"));
@@ -241,7 +241,7 @@ TEST_CASE("record_into: a fill that throws leaves the tape as it was", "[tape][c
                       "bad: cannot fill");
     CHECK(tape.size() == 1);
     Var y = tape.record_into("twice", x.shape(), {x}, [&x](Tensor& out) { out = 2.0 * x.value(); },
-                             [](const gradlab::BackwardArgs& a) { a.grad_in(0) += 2.0 * a.grad; });
+                             [](const gradlab::BackwardArgs& args) { args.grad_in(0) += 2.0 * args.grad; });
     CHECK(y.id() == 1);
     tape.backward(sum(y));
     CHECK(all_close(x.grad(), Tensor{2.0, 2.0}));
@@ -305,4 +305,22 @@ TEST_CASE("anomaly mode names the op whose backward made a non-finite gradient",
     Var L = sum(sqrt(x));
     CHECK(L.value()() == 2.0);
     CHECK_THROWS_WITH(tape.backward(L), Catch::Contains("backward of node #1 (sqrt) sent a non-finite gradient to its input 0"));
+}
+
+TEST_CASE("a Parameter whose grad was reshaped after watch() fails backward before any grad changes",
+          "[tape][errors]") {
+    Tape tape;
+    Parameter w1(Tensor{1.0, 2.0}, "W1");
+    Parameter w2(Tensor{3.0, 4.0}, "W2");
+    Var L = sum(tape.watch(w1) * tape.watch(w2));
+    w1.grad = gradlab::zeros({3});  // no longer the shape of its value on the tape
+    CHECK_THROWS_AS(tape.backward(L), gradlab::ShapeError);
+    CHECK_THROWS_WITH(tape.backward(L), Catch::Contains("parameter 'W1' has grad of shape (3,) but its value on "
+                                                        "the tape has shape (2,)"));
+    // All or nothing: W2, which the reverse sweep reaches before W1, got no share either.
+    CHECK(all_close(w2.grad, Tensor{0.0, 0.0}));
+    w1.zero_grad();
+    tape.backward(L);  // d(w1 . w2)/dw1 = w2, d/dw2 = w1
+    CHECK(all_close(w1.grad, Tensor{3.0, 4.0}));
+    CHECK(all_close(w2.grad, Tensor{1.0, 2.0}));
 }

@@ -7,9 +7,8 @@
 namespace gradlab::optim {
 
 AdaGrad::AdaGrad(LearningRate lr, double eps, double weight_decay)
-    : Optimizer("AdaGrad", std::move(lr)), eps_(eps), weight_decay_(weight_decay) {
+    : Optimizer("AdaGrad", std::move(lr), weight_decay), eps_(eps) {
     require_in_range(name(), "eps", eps_, 0.0, HUGE_VAL, true, true);
-    require_in_range(name(), "weight_decay", weight_decay_, 0.0, HUGE_VAL, false, true);
     declare_buffer("sum_sq");
 }
 
@@ -18,7 +17,7 @@ void AdaGrad::step(const std::vector<Parameter*>& params) {
     std::vector<Tensor>& sum_sq = buffer("sum_sq");
     for (std::size_t i = 0; i < params.size(); ++i) {
         Parameter& p = *params[i];
-        const Tensor g = weight_decay_ > 0.0 ? Tensor(p.grad + weight_decay_ * p.value) : p.grad;
+        const Tensor& g = decayed_grad(p);
         sum_sq[i] += g * g;
         p.value -= lr * g / (xt::sqrt(sum_sq[i]) + eps_);
     }

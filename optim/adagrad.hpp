@@ -31,7 +31,6 @@ public:
 
 private:
     double eps_;
-    double weight_decay_;
 };
 
 }  // namespace gradlab::optim

@@ -7,11 +7,10 @@
 namespace gradlab::optim {
 
 Adam::Adam(LearningRate lr, double beta1, double beta2, double eps, double weight_decay)
-    : Optimizer("Adam", std::move(lr)), beta1_(beta1), beta2_(beta2), eps_(eps), weight_decay_(weight_decay) {
+    : Optimizer("Adam", std::move(lr), weight_decay), beta1_(beta1), beta2_(beta2), eps_(eps) {
     require_in_range(name(), "beta1", beta1_, 0.0, 1.0, false, true);
     require_in_range(name(), "beta2", beta2_, 0.0, 1.0, false, true);
     require_in_range(name(), "eps", eps_, 0.0, HUGE_VAL, true, true);
-    require_in_range(name(), "weight_decay", weight_decay_, 0.0, HUGE_VAL, false, true);
     declare_buffer("m");
     declare_buffer("v");
 }
@@ -25,7 +24,7 @@ void Adam::step(const std::vector<Parameter*>& params) {
     const double correct2 = 1.0 - std::pow(beta2_, k);
     for (std::size_t i = 0; i < params.size(); ++i) {
         Parameter& p = *params[i];
-        const Tensor g = weight_decay_ > 0.0 ? Tensor(p.grad + weight_decay_ * p.value) : p.grad;
+        const Tensor& g = decayed_grad(p);
         m[i] = beta1_ * m[i] + (1.0 - beta1_) * g;
         v[i] = beta2_ * v[i] + (1.0 - beta2_) * g * g;
         p.value -= lr * (m[i] / correct1) / (xt::sqrt(v[i] / correct2) + eps_);

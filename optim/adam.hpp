@@ -36,7 +36,7 @@ public:
     std::string kind() const override { return "Adam"; }
 
 private:
-    double beta1_, beta2_, eps_, weight_decay_;
+    double beta1_, beta2_, eps_;
 };
 
 }  // namespace gradlab::optim

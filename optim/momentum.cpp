@@ -5,10 +5,9 @@
 namespace gradlab::optim {
 
 Momentum::Momentum(LearningRate lr, double momentum, bool nesterov, double weight_decay)
-    : Optimizer(nesterov ? "Nesterov" : "Momentum", std::move(lr)),
-      mu_(momentum), nesterov_(nesterov), weight_decay_(weight_decay) {
+    : Optimizer(nesterov ? "Nesterov" : "Momentum", std::move(lr), weight_decay),
+      mu_(momentum), nesterov_(nesterov) {
     require_in_range(name(), "momentum", mu_, 0.0, 1.0, false, true);
-    require_in_range(name(), "weight_decay", weight_decay_, 0.0, HUGE_VAL, false, true);
     declare_buffer("velocity");
 }
 
@@ -18,7 +17,7 @@ void Momentum::step(const std::vector<Parameter*>& params) {
     for (std::size_t i = 0; i < params.size(); ++i) {
         Parameter& p = *params[i];
         Tensor& v = velocity[i];
-        const Tensor g = weight_decay_ > 0.0 ? Tensor(p.grad + weight_decay_ * p.value) : p.grad;
+        const Tensor& g = decayed_grad(p);
         if (nesterov_) {
             const Tensor v_prev = v;
             v = mu_ * v - lr * g;

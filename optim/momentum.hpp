@@ -37,7 +37,6 @@ public:
 private:
     double mu_;
     bool nesterov_;
-    double weight_decay_;
 };
 
 }  // namespace gradlab::optim

@@ -9,9 +9,17 @@ namespace gradlab::optim {
 
 LearningRate::LearningRate(double constant) : constant_(constant) {}
 
-Optimizer::Optimizer(std::string name, LearningRate lr) : name_(std::move(name)), lr_(std::move(lr)) {
+Optimizer::Optimizer(std::string name, LearningRate lr, double weight_decay)
+    : name_(std::move(name)), lr_(std::move(lr)), weight_decay_(weight_decay) {
     // A constant rate is checked now, so a typo fails at construction, not 1000 steps later.
     if (lr_.is_constant()) require_in_range(name_, "lr", lr_(0), 0.0, HUGE_VAL, true, true);
+    require_in_range(name_, "weight_decay", weight_decay_, 0.0, HUGE_VAL, false, true);
+}
+
+const Tensor& Optimizer::decayed_grad(const Parameter& p) {
+    if (weight_decay_ == 0.0) return p.grad;  // exactly the plain update when lambda = 0
+    decayed_ = p.grad + weight_decay_ * p.value;
+    return decayed_;
 }
 
 void Optimizer::require_in_range(const std::string& op, const char* what, double v, double lo,

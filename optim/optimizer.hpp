@@ -71,6 +71,8 @@ public:
 
     /// The learning rate the next step will use, \f$ \eta_t \f$.
     double learning_rate() const { return lr_(t_); }
+    /// The weight decay \f$ \lambda \f$ (0: none).
+    double weight_decay() const { return weight_decay_; }
 
     /// The state (iteration + every buffer) as named tensors, for a checkpoint.
     virtual OptimizerState state() const;
@@ -80,8 +82,9 @@ public:
     virtual void load_state(const OptimizerState& s);
 
 protected:
-    /// `name` is used in error messages ("Adam.step: ...").
-    Optimizer(std::string name, LearningRate lr);
+    /// `name` is used in error messages ("Adam.step: ..."). `weight_decay` \f$ \lambda \f$ must be
+    /// finite and >= 0 (ValueError naming the optimizer otherwise).
+    Optimizer(std::string name, LearningRate lr, double weight_decay = 0.0);
 
     /// Declares a named buffer. A per-parameter buffer is filled with zeros shaped like each
     /// parameter on the first step; others (L-BFGS history) are managed by the derived class.
@@ -94,6 +97,10 @@ protected:
     /// creates or checks the per-parameter buffers, and returns \f$ \eta_t \f$ (checked > 0).
     double begin_step(const std::vector<Parameter*>& params);
 
+    /// The gradient the update rule follows: with weight decay, \f$ g + \lambda w \f$ -- the
+    /// gradient of the loss plus the L2 penalty \f$ \tfrac{\lambda}{2}\|w\|^2 \f$ -- else `p.grad`
+    /// itself (no copy). The decayed one lives in a scratch tensor that the next call overwrites.
+    const Tensor& decayed_grad(const Parameter& p);
     /// Call last in step(): advances t.
     void end_step() { ++t_; }
 
@@ -107,6 +114,8 @@ protected:
 private:
     std::string name_;
     LearningRate lr_;
+    double weight_decay_;
+    Tensor decayed_;  // decayed_grad's scratch
     std::size_t t_ = 0;
     std::map<std::string, std::vector<Tensor>> buffers_;
     std::map<std::string, bool> per_parameter_;

@@ -7,10 +7,9 @@
 namespace gradlab::optim {
 
 RmsProp::RmsProp(LearningRate lr, double decay, double eps, double weight_decay)
-    : Optimizer("RmsProp", std::move(lr)), rho_(decay), eps_(eps), weight_decay_(weight_decay) {
+    : Optimizer("RmsProp", std::move(lr), weight_decay), rho_(decay), eps_(eps) {
     require_in_range(name(), "decay", rho_, 0.0, 1.0, false, true);
     require_in_range(name(), "eps", eps_, 0.0, HUGE_VAL, true, true);
-    require_in_range(name(), "weight_decay", weight_decay_, 0.0, HUGE_VAL, false, true);
     declare_buffer("cache");
 }
 
@@ -19,7 +18,7 @@ void RmsProp::step(const std::vector<Parameter*>& params) {
     std::vector<Tensor>& cache = buffer("cache");
     for (std::size_t i = 0; i < params.size(); ++i) {
         Parameter& p = *params[i];
-        const Tensor g = weight_decay_ > 0.0 ? Tensor(p.grad + weight_decay_ * p.value) : p.grad;
+        const Tensor& g = decayed_grad(p);
         cache[i] = rho_ * cache[i] + (1.0 - rho_) * g * g;
         p.value -= lr * g / (xt::sqrt(cache[i]) + eps_);
     }

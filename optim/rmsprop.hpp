@@ -33,7 +33,6 @@ public:
 private:
     double rho_;
     double eps_;
-    double weight_decay_;
 };
 
 }  // namespace gradlab::optim

@@ -26,7 +26,6 @@ public:
     std::string kind() const override { return "Sgd"; }
 
 private:
-    double weight_decay_;
 };
 
 }  // namespace gradlab::optim

@@ -6,6 +6,9 @@
 #include <functional>
 #include <limits>
 #include <memory>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include <gradlab/autodiff/error.hpp>
 #include <gradlab/optim/adagrad.hpp>
@@ -314,4 +317,33 @@ TEST_CASE("lbfgs without a loss closure explains what it needs", "[lbfgs][errors
     go::Lbfgs lbfgs;
     CHECK_THROWS_AS(lbfgs.step({&p}), gradlab::ValueError);
     CHECK_THROWS_AS(lbfgs.step({&p}, go::LossAndGrad{}), gradlab::ValueError);
+}
+
+TEST_CASE("weight decay is the same rule in every optimizer: a step on g with decay lambda equals a "
+          "step on g + lambda w without it", "[optimizer][weight_decay]") {
+    const double lambda = 0.3;
+    using Make = std::function<std::unique_ptr<go::Optimizer>(double)>;
+    const std::vector<std::pair<const char*, Make>> makers = {
+        {"Sgd", [](double wd) { return std::make_unique<go::Sgd>(0.1, wd); }},
+        {"Momentum", [](double wd) { return std::make_unique<go::Momentum>(0.1, 0.9, false, wd); }},
+        {"Nesterov", [](double wd) { return std::make_unique<go::Momentum>(0.1, 0.9, true, wd); }},
+        {"AdaGrad", [](double wd) { return std::make_unique<go::AdaGrad>(0.1, 1e-8, wd); }},
+        {"RmsProp", [](double wd) { return std::make_unique<go::RmsProp>(0.1, 0.9, 1e-8, wd); }},
+        {"Adam", [](double wd) { return std::make_unique<go::Adam>(0.1, 0.9, 0.999, 1e-8, wd); }},
+    };
+    for (const auto& [name, make] : makers) {
+        INFO(name);
+        auto decayed = make(lambda);
+        auto plain = make(0.0);
+        CHECK(decayed->weight_decay() == lambda);
+        Parameter a(Tensor{1.0, -2.0, 0.5}, "w");
+        Parameter b(Tensor{1.0, -2.0, 0.5}, "w");
+        for (int t = 0; t < 3; ++t) {  // several steps, so the optimizers' state sees decayed grads too
+            const Tensor g = {0.3 * t - 0.2, 0.1, -0.4};
+            step_with(*decayed, a, g);
+            step_with(*plain, b, Tensor(g + lambda * b.value));
+            CHECK(max_abs_diff(a.value, b.value) == 0.0);
+        }
+        CHECK_THROWS_WITH(make(-1.0), Catch::Contains(std::string(name) + ": weight_decay must be finite and in [0, inf)"));
+    }
 }

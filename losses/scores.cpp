@@ -1,7 +1,7 @@
 #include "scores.hpp"
 
+#include <algorithm>
 #include <cmath>
-#include <random>
 
 #include <gradlab/autodiff/ops.hpp>
 
@@ -35,10 +35,11 @@ Tensor append_ones_column(const Tensor& x) {
     if (x.dimension() != 2)
         throw ShapeError(fmt::format("append_ones_column: x must be 2-D (N, D), got {}", shape_str(x.shape())));
     const std::size_t n = x.shape()[0], d = x.shape()[1];
-    Tensor out = zeros({n, d + 1});
+    Tensor out = Tensor::from_shape({n, d + 1});  // every element is written below
     for (std::size_t i = 0; i < n; ++i) {
-        for (std::size_t j = 0; j < d; ++j) out(i, j) = x(i, j);
-        out(i, d) = 1.0;
+        double* row = out.data() + i * (d + 1);
+        std::copy_n(x.data() + i * d, d, row);
+        row[d] = 1.0;
     }
     return out;
 }
@@ -58,7 +59,7 @@ Tensor fold_bias(const Tensor& w, const Tensor& b) {
 Tensor random_normal(const Shape& shape, double stddev, std::uint64_t seed) {
     if (!std::isfinite(stddev) || stddev < 0.0)
         throw ValueError(fmt::format("random_normal: stddev must be finite and >= 0, got {}", stddev));
-    std::mt19937_64 rng(seed);
+    RandomEngine rng(seed);
     Tensor out = randn(shape, rng);
     out *= stddev;
     return out;

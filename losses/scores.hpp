@@ -32,7 +32,8 @@ Var linear(const Var& x, const Var& w, const Var& b);
 /// Throws ShapeError unless x is (N, D) and W is (D, C).
 Var linear(const Var& x, const Var& w);
 
-/// The bias trick's data side: (N, D) -> (N, D+1) with a last column of ones.
+/// The bias trick's data side: (N, D) -> (N, D+1) with a last column of ones, so that the
+/// scores \f$ xW + b \f$ become the one product \f$ [x\ 1]\,[W; b] \f$ (see fold_bias).
 /// Throws ShapeError unless x is 2-D.
 Tensor append_ones_column(const Tensor& x);
 
@@ -40,9 +41,9 @@ Tensor append_ones_column(const Tensor& x);
 /// Throws ShapeError for other shapes.
 Tensor fold_bias(const Tensor& w, const Tensor& b);
 
-/// Normally distributed numbers with mean 0 and standard deviation `stddev`, from a seeded
-/// std::mt19937_64 through Box--Muller written here (std::normal_distribution differs between
-/// standard libraries), so a seed gives the same tensor everywhere.
+/// Normally distributed numbers with mean 0 and standard deviation `stddev`: `stddev` times
+/// randn(shape) from a generator seeded with `seed` (autodiff/random.hpp's Box--Muller stream,
+/// the same on every platform, where std::normal_distribution is not).
 /// Throws ValueError for a negative or non-finite stddev.
 Tensor random_normal(const Shape& shape, double stddev, std::uint64_t seed);
 

@@ -8,6 +8,8 @@
 #include <cmath>
 #include <exception>
 #include <limits>
+#include <mutex>
+#include <system_error>
 #include <thread>
 
 #include "gradcheck_probe.hpp"
@@ -27,6 +29,26 @@ namespace detail {
 void require_step(const char* op, double h) {
     if (!(h > 0.0) || !std::isfinite(h))
         throw ValueError(fmt::format("{}: step h must be positive and finite, got {}", op, h));
+    if (h < kMinStep)
+        throw ValueError(fmt::format(
+            "{}: step h = {:g} is below {:g} (kMinStep): f(x+h) and f(x-h) each carry a rounding "
+            "error of about eps*|f| = 2.2e-16*|f|, and the centered difference divides it by 2h, so "
+            "round-off would swamp the gradient (at h = 1e-16, x+h even rounds back to x); use h "
+            "between 1e-8 and 1e-2 (default 1e-5), and step_size_study() to see the trade-off",
+            op, h, kMinStep));
+    if (h > kMaxStep)
+        throw ValueError(fmt::format("{}: step h = {:g} is above {:g} (kMaxStep): the truncation error "
+                                     "(~h^2) and the curvature between the one-sided slopes (~h) would "
+                                     "hide a wrong gradient; use h between 1e-8 and 1e-2 (default 1e-5)",
+                                     op, h, kMaxStep));
+}
+
+void require_resolvable(const char* op, const std::string& element, double x, double h) {
+    if (x + h == x || x - h == x)
+        throw ValueError(fmt::format("{}: step h = {:g} is below the spacing of doubles at {} = {:g}: "
+                                     "x + h rounds back to x, so the difference would be 0; rescale the "
+                                     "input or use a larger h",
+                                     op, h, element, x));
 }
 
 std::vector<std::size_t> unravel(const Shape& shape, std::size_t flat) {
@@ -44,6 +66,20 @@ std::string index_str(const std::vector<std::size_t>& index) {
     return s + ")";
 }
 
+namespace {
+ThreadStarter& thread_starter() {
+    static ThreadStarter starter;  // empty: std::thread's own constructor
+    return starter;
+}
+}  // namespace
+
+void set_thread_starter(ThreadStarter starter) { thread_starter() = std::move(starter); }
+
+std::thread start_thread(std::function<void()> body) {
+    if (thread_starter()) return thread_starter()(std::move(body));
+    return std::thread(std::move(body));
+}
+
 unsigned resolve_threads(unsigned threads) {
     if (threads != 0) return threads;
     return std::max(1u, std::thread::hardware_concurrency());
@@ -52,24 +88,42 @@ unsigned resolve_threads(unsigned threads) {
 namespace {
 
 // While probing threads run, OpenBLAS gets one thread of its own: N probing threads that each
-// wake an N-thread BLAS pool would fight over the same cores. Restored on scope exit.
+// wake an N-thread BLAS pool would fight over the same cores. The setting is process-wide, so
+// concurrent checks share one pin: a count under a mutex, the first pin saves OpenBLAS's thread
+// count and the last unpin restores it. (Each pin saving and restoring on its own loses the
+// original count when two overlap: the second saves the first's 1.)
 class BlasThreadPin {
 public:
     explicit BlasThreadPin(bool active) {
-        if (active && openblas_set_num_threads != nullptr && openblas_get_num_threads != nullptr) {
-            saved_ = openblas_get_num_threads();
+        if (!active || openblas_set_num_threads == nullptr || openblas_get_num_threads == nullptr) return;
+        std::lock_guard<std::mutex> lock(mutex());
+        if (state().pins++ == 0) {
+            state().saved = openblas_get_num_threads();
             openblas_set_num_threads(1);
-            active_ = true;
         }
+        active_ = true;
     }
     ~BlasThreadPin() {
-        if (active_) openblas_set_num_threads(saved_);
+        if (!active_) return;
+        std::lock_guard<std::mutex> lock(mutex());
+        if (--state().pins == 0) openblas_set_num_threads(state().saved);
     }
     BlasThreadPin(const BlasThreadPin&) = delete;
     BlasThreadPin& operator=(const BlasThreadPin&) = delete;
 
 private:
-    int saved_ = 1;
+    struct Shared {
+        int pins = 0;   // live pins
+        int saved = 1;  // OpenBLAS's thread count before the first of them
+    };
+    static std::mutex& mutex() {
+        static std::mutex m;
+        return m;
+    }
+    static Shared& state() {
+        static Shared s;
+        return s;
+    }
     bool active_ = false;
 };
 
@@ -82,6 +136,9 @@ void probe_slice(const char* op, const MultiScalarFn& f, const std::vector<Named
         const Coordinate& co = coords[c];
         double& element = values[co.input].flat(co.flat);
         const double saved = element;
+        if (saved + h == saved || saved - h == saved)
+            require_resolvable(op, inputs[co.input].name + index_str(unravel(values[co.input].shape(), co.flat)),
+                               saved, h);
         element = saved + h;
         const double plus = f(values);
         element = saved - h;
@@ -120,22 +177,36 @@ std::vector<ProbeValues> probe_coordinates(const char* op, const MultiScalarFn& 
     }
     BlasThreadPin pin(true);
     std::vector<std::exception_ptr> errors(n_threads);
-    std::vector<std::thread> pool;
-    pool.reserve(n_threads);
+    auto slice = [&](std::size_t t) {
+        try {
+            std::vector<Tensor> values = copy_values();  // each thread probes its own copy
+            probe_slice(op, f, inputs, values, coords, coords.size() * t / n_threads,
+                        coords.size() * (t + 1) / n_threads, h, out, stop);
+        } catch (...) {
+            errors[t] = std::current_exception();
+            stop.store(true, std::memory_order_relaxed);
+        }
+    };
+    // Joins every started thread however this scope is left: a joinable std::thread destroyed
+    // during unwinding would call std::terminate, and the caller's catch would never run.
+    struct Pool {
+        std::vector<std::thread> threads;
+        ~Pool() {
+            for (auto& th : threads)
+                if (th.joinable()) th.join();
+        }
+    } pool;
+    pool.threads.reserve(n_threads);
+    std::vector<std::size_t> not_started;
     for (std::size_t t = 0; t < n_threads; ++t) {
-        const std::size_t begin = coords.size() * t / n_threads;
-        const std::size_t end = coords.size() * (t + 1) / n_threads;
-        pool.emplace_back([&, t, begin, end] {
-            try {
-                std::vector<Tensor> values = copy_values();  // each thread probes its own copy
-                probe_slice(op, f, inputs, values, coords, begin, end, h, out, stop);
-            } catch (...) {
-                errors[t] = std::current_exception();
-                stop.store(true, std::memory_order_relaxed);
-            }
-        });
+        try {
+            pool.threads.push_back(start_thread([&slice, t] { slice(t); }));
+        } catch (const std::system_error&) {  // out of threads, or of memory for a stack
+            not_started.push_back(t);
+        }
     }
-    for (auto& th : pool) th.join();
+    for (std::size_t t : not_started) slice(t);  // the calling thread takes them over
+    for (auto& th : pool.threads) th.join();
     for (const auto& e : errors)
         if (e) std::rethrow_exception(e);
     return out;
@@ -152,6 +223,9 @@ Tensor numerical_gradient(const ScalarFn& f, Tensor& x, double h) {
     Tensor grad = zeros(x.shape());
     for (std::size_t i = 0; i < x.size(); ++i) {
         const double saved = x.flat(i);
+        if (saved + h == saved || saved - h == saved)
+            detail::require_resolvable("numerical_gradient", "x" + detail::index_str(detail::unravel(x.shape(), i)),
+                                       saved, h);
         x.flat(i) = saved + h;
         const double plus = f(x);
         x.flat(i) = saved - h;
@@ -215,6 +289,8 @@ Tensor numerical_gradient_array(const ArrayFn& f, const Tensor& x, const Tensor&
     Tensor grad = zeros(x.shape());
     for (std::size_t i = 0; i < x.size(); ++i) {
         const double saved = probe.flat(i);
+        if (saved + h == saved || saved - h == saved)
+            detail::require_resolvable(op, "x" + detail::index_str(detail::unravel(x.shape(), i)), saved, h);
         probe.flat(i) = saved + h;
         const double plus = dot_upstream(f(probe), i, "+");
         probe.flat(i) = saved - h;
@@ -272,7 +348,9 @@ StepSizeStudy step_size_study(const ScalarFn& f, const Tensor& x, std::size_t fl
         throw ValueError(fmt::format("{}: the analytic value is not finite: {}", op, analytic));
     if (steps.empty())
         for (int e = -1; e >= -12; --e) steps.push_back(std::pow(10.0, e));
-    for (double h : steps) detail::require_step(op, h);
+    for (double h : steps)  // any positive h: showing where round-off takes over is the point
+        if (!(h > 0.0) || !std::isfinite(h))
+            throw ValueError(fmt::format("{}: step h must be positive and finite, got {}", op, h));
 
     StepSizeStudy study;
     study.index = detail::unravel(x.shape(), flat_index);

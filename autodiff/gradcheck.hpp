@@ -20,7 +20,9 @@
 /// cache it captured. While the threads run, OpenBLAS (if it is the BLAS in use) is pinned to one
 /// thread of its own and restored afterwards, so that N probing threads don't each start a BLAS
 /// thread pool (oversubscription). That pin is process-wide; if other threads of your program run
-/// BLAS at the same time, set `OPENBLAS_NUM_THREADS=1` in the environment instead.
+/// BLAS at the same time, set `OPENBLAS_NUM_THREADS=1` in the environment instead. Concurrent
+/// threaded checks share the pin (reference-counted under a mutex): the first one saves
+/// OpenBLAS's thread count, the last one to finish restores it.
 #pragma once
 
 #include <cstddef>
@@ -54,6 +56,31 @@ using MultiGradientFn = std::function<std::vector<Tensor>(const std::vector<Tens
 /// too; see step_size_study().
 inline constexpr double kDefaultStep = 1e-5;
 
+/// The smallest step the numerical gradients and checks accept. Each value of f carries a
+/// rounding error of about \f$ \epsilon |f| \f$ (\f$ \epsilon \approx 2.2 \cdot 10^{-16} \f$), and
+/// the centered difference divides it by 2h: below \f$ h = 10^{-8} \f$ that round-off
+/// (\f$ > 10^{-8} |f| \f$) drowns the digits a gradient check reads, and a round-off allowance
+/// wide enough to cover it would let a wrong gradient pass. (step_size_study() accepts any
+/// positive h: it exists to show this.)
+inline constexpr double kMinStep = 1e-8;
+
+/// The largest step accepted: above it the truncation error (\f$ h^2 |f^{(3)}| / 6 \f$) and the
+/// curvature seen by the one-sided slopes (\f$ h |f^{(2)}| \f$, which the kink test reads) grow
+/// large enough to hide a wrong gradient.
+inline constexpr double kMaxStep = 1e-2;
+
+/// The largest Tolerance::roundoff_factor accepted: with h >= kMinStep, the allowance it grants
+/// stays below \f$ 2.2 \cdot 10^{-5} |f| \f$, so a gross error cannot pass as round-off.
+inline constexpr double kMaxRoundoffFactor = 1e3;
+
+/// Tolerance::max_relative_error must stay below this: the "WRONG" band (verdict_for()) can
+/// never be tolerated.
+inline constexpr double kWrongBand = 1e-2;
+
+/// The largest Tolerance::abs_floor accepted: a floor is for differences between numbers that
+/// are both round-off noise, not for gradients of ordinary size.
+inline constexpr double kMaxAbsFloor = 1e-6;
+
 // ---------------------------------------------------------------------------------------------
 // Numerical gradients
 // ---------------------------------------------------------------------------------------------
@@ -62,6 +89,8 @@ inline constexpr double kDefaultStep = 1e-5;
 /// \f$ \partial f / \partial x_i \approx [f(x + h e_i) - f(x - h e_i)] / 2h \f$ for every element
 /// of `x`, whatever its rank. Costs 2 * x.size() evaluations of `f`. `x` is probed in place and
 /// each element is restored bit for bit after its probe, so `f` may read `x` through a closure.
+/// Throws ValueError if h is outside [kMinStep, kMaxStep] (the message explains round-off), or so
+/// small next to an element that \f$ x_i \pm h \f$ rounds back to \f$ x_i \f$.
 Tensor numerical_gradient(const ScalarFn& f, Tensor& x, double h = kDefaultStep);
 
 /// As above for a `x` that may not be modified: probes a copy (so `f` must use its argument,
@@ -77,7 +106,9 @@ struct NumericalOptions {
 };
 
 /// The centered-difference gradient of `f` at `x` (a copy is probed), optionally on several
-/// threads: thread t probes its own copy of `x` over a contiguous slice of the coordinates.
+/// threads: thread t probes its own copy of `x` over a contiguous slice of the coordinates. A
+/// thread that cannot be started (the system is out of threads or memory) is not an error: its
+/// slice is probed on the calling thread instead, with the same result.
 Tensor numerical_gradient(const ScalarFn& f, const Tensor& x, const NumericalOptions& options);
 
 /// The vector-Jacobian product of a tensor-valued `f` by centered differences:
@@ -126,7 +157,9 @@ struct NamedInput {
     Tensor value;      ///< the point at which the gradient is checked
 };
 
-/// When an element passes.
+/// When an element passes. check_gradient() refuses settings under which a wrong gradient could
+/// pass: max_relative_error must be in (0, kWrongBand), abs_floor in [0, kMaxAbsFloor],
+/// roundoff_factor in [0, kMaxRoundoffFactor], kink_min_gap >= 0, all finite.
 struct Tolerance {
     /// An element passes when its relative error is at most this (the "good" band by default;
     /// raise it to 1e-4 for long float-like chains, never to hide a WRONG verdict).

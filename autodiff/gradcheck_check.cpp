@@ -200,12 +200,16 @@ void validate(const std::vector<Tensor>& analytic, const std::vector<NamedInput>
         total += in.value.size();
     }
     const Tolerance& t = opt.tolerance;
-    if (!(t.max_relative_error > 0.0) || !(t.abs_floor >= 0.0) || !(t.roundoff_factor >= 0.0) ||
-        !(t.kink_min_gap >= 0.0))
-        throw ValueError(fmt::format("{}: tolerance must be positive (max_relative_error = {}, "
-                                     "abs_floor = {}, roundoff_factor = {}, kink_min_gap = {})",
-                                     kOp, t.max_relative_error, t.abs_floor, t.roundoff_factor,
-                                     t.kink_min_gap));
+    if (!(t.max_relative_error > 0.0 && t.max_relative_error < kWrongBand) ||
+        !(t.abs_floor >= 0.0 && t.abs_floor <= kMaxAbsFloor) ||
+        !(t.roundoff_factor >= 0.0 && t.roundoff_factor <= kMaxRoundoffFactor) ||
+        !(t.kink_min_gap >= 0.0 && std::isfinite(t.kink_min_gap)))
+        throw ValueError(fmt::format("{}: tolerance out of range (max_relative_error = {:g} must be in (0, "
+                                     "{:g}): the WRONG band cannot be tolerated; abs_floor = {:g} in [0, {:g}]; "
+                                     "roundoff_factor = {:g} in [0, {:g}]: a larger round-off allowance would "
+                                     "let a wrong gradient pass; kink_min_gap = {:g} finite and >= 0)",
+                                     kOp, t.max_relative_error, kWrongBand, t.abs_floor, kMaxAbsFloor,
+                                     t.roundoff_factor, kMaxRoundoffFactor, t.kink_min_gap));
     if (opt.method == CheckMethod::Sparse && (opt.samples == 0 || opt.samples > total))
         throw ValueError(fmt::format("{}: a sparse check needs 1 <= samples <= {} (the elements of "
                                      "all inputs), got {}; use CheckMethod::Full to check them all",

@@ -6,7 +6,9 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "gradcheck.hpp"
@@ -27,7 +29,8 @@ struct ProbeValues {
 
 /// Evaluates `f` with each coordinate in turn moved by +h and by -h, restoring it bit for bit
 /// after. With `threads` != 1 the coordinates are split in contiguous slices, one per std::thread,
-/// and every thread probes its own copy of `inputs`. Throws ValueError (naming `op`, the input's
+/// and every thread probes its own copy of `inputs`; a slice whose thread cannot be started is
+/// probed by the calling thread. Throws ValueError (naming `op`, the input's
 /// name and the element's index) if f is not finite at a probe; an exception in any thread stops
 /// the others and is rethrown here.
 std::vector<ProbeValues> probe_coordinates(const char* op, const MultiScalarFn& f,
@@ -35,8 +38,22 @@ std::vector<ProbeValues> probe_coordinates(const char* op, const MultiScalarFn& 
                                            const std::vector<Coordinate>& coords, double h,
                                            unsigned threads);
 
-/// Throws ValueError naming `op` unless h is positive and finite.
+/// Throws ValueError naming `op` unless h is finite and in [kMinStep, kMaxStep]; the message
+/// explains round-off.
 void require_step(const char* op, double h);
+
+/// Throws ValueError naming `op` and `element` if x + h or x - h rounds back to x.
+void require_resolvable(const char* op, const std::string& element, double x, double h);
+
+/// How probe_coordinates starts a thread; may throw std::system_error as std::thread does.
+using ThreadStarter = std::function<std::thread(std::function<void()>)>;
+
+/// Replaces how threads are started (empty: std::thread itself). For tests, which make thread
+/// creation fail on purpose; not thread-safe: set it while no check runs.
+void set_thread_starter(ThreadStarter starter);
+
+/// Starts `body` on a new thread through the current ThreadStarter.
+std::thread start_thread(std::function<void()> body);
 
 /// The row-major multi-index of `flat` in `shape`.
 std::vector<std::size_t> unravel(const Shape& shape, std::size_t flat);

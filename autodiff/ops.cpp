@@ -135,8 +135,7 @@ Var transpose(const Var& x) {
 }
 
 Var reshape(const Var& x, const Shape& shape) {
-    std::size_t n = 1;
-    for (std::size_t d : shape) n *= d;
+    const std::size_t n = require_shape_within_limit("reshape", shape);  // the product cannot wrap
     if (n != x.value().size())
         throw ShapeError(fmt::format("reshape: cannot reshape {} ({} elements) into {} ({} elements)",
                                      shape_str(x.shape()), x.value().size(), shape_str(shape), n));

@@ -63,6 +63,11 @@ inline Shape reduced_shape(const Shape& shape, std::size_t axis, bool keepdims) 
     return out;
 }
 
+/// The sum of x along `axis` (kept as size 1 with keepdims), by a plain loop in the order of the
+/// data; a sum over an empty axis gives zeros, as in numpy. Used by sum(x, axis) and by backward's
+/// sum_to_shape.
+Tensor sum_axis(const Tensor& x, std::size_t axis, bool keepdims);
+
 /// f applied to every element of x, by a plain loop. On the small tensors of a long chain of ops
 /// xtensor's expression machinery costs more than the arithmetic; this keeps per-op cost low.
 template <class F>

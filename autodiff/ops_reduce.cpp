@@ -16,6 +16,20 @@
 
 namespace gradlab {
 
+Tensor detail::sum_axis(const Tensor& x, std::size_t axis, bool keepdims) {
+    const AxisSplit sp(x.shape(), axis);
+    Tensor out = zeros(reduced_shape(x.shape(), axis, keepdims));
+    const double* px = x.data();
+    double* po = out.data();
+    for (std::size_t o = 0; o < sp.outer; ++o)
+        for (std::size_t k = 0; k < sp.n; ++k) {
+            const double* row = px + (o * sp.n + k) * sp.inner;
+            double* acc = po + o * sp.inner;
+            for (std::size_t i = 0; i < sp.inner; ++i) acc[i] += row[i];
+        }
+    return out;
+}
+
 using detail::AxisSplit;
 using detail::check_axis;
 using detail::reduced_shape;
@@ -107,8 +121,9 @@ Var sum(const Var& x) {
 
 Var sum(const Var& x, std::size_t axis, bool keepdims) {
     check_axis("sum", x, axis);
-    Tensor v = keepdims ? Tensor(xt::sum(x.value(), {axis}, xt::keep_dims | xt::evaluation_strategy::immediate))
-                        : Tensor(xt::sum(x.value(), {axis}, xt::evaluation_strategy::immediate));
+    // A plain loop over (outer, n, inner): a sum over an empty axis is 0, as in numpy (xtensor
+    // 0.24's reducer reads out of bounds there), and there is no keep_dims trap.
+    Tensor v = detail::sum_axis(x.value(), axis, keepdims);
     return x.tape().record("sum", std::move(v), {x}, [axis](const BackwardArgs& args) {
         return Grads{expand_reduced(args.grad, args.input(0).shape(), axis)};  // d(sum_k x_k)/dx_j = 1
     });

@@ -14,9 +14,32 @@ std::string shape_str(const Shape& shape) {
     return s + ")";
 }
 
-Tensor zeros(const Shape& shape) { return Tensor(xt::zeros<double>(shape)); }
+std::size_t require_shape_within_limit(const char* op, const Shape& shape) {
+    // The product of the non-zero dimensions, stopping as soon as it passes the limit, so it
+    // never overflows (each factor and the running product stay <= 2^31 before multiplying).
+    std::size_t nonzero = 1;
+    bool empty = false;
+    for (std::size_t d : shape) {
+        if (d == 0) {
+            empty = true;
+            continue;
+        }
+        if (d > kMaxTensorElements || nonzero > kMaxTensorElements / d)
+            throw ShapeError(fmt::format("{}: shape {} has more than {} elements (kMaxTensorElements, "
+                                         "16 GiB of doubles), the largest tensor gradlab makes",
+                                         op, shape_str(shape), kMaxTensorElements));
+        nonzero *= d;
+    }
+    return empty ? 0 : nonzero;
+}
+
+Tensor zeros(const Shape& shape) {
+    require_shape_within_limit("zeros", shape);
+    return Tensor(xt::zeros<double>(shape));
+}
 
 Tensor randn(const Shape& shape, RandomEngine& rng) {
+    require_shape_within_limit("randn", shape);
     Tensor t = zeros(shape);
     for (std::size_t i = 0; i < t.size(); i += 2) {
         const auto [z0, z1] = random::normal_pair(rng);

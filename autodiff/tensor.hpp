@@ -36,11 +36,23 @@ inline bool same_shape(const Shape& a, const Shape& b) {
     return true;
 }
 
+/// The largest tensor gradlab makes or accepts, in elements: 2^31 (16 GiB of doubles). Shapes
+/// enter through the tensor makers (zeros, randn), the tape's leaves (so every op's inputs) and
+/// files (checkpoints); each checks its shape with require_shape_within_limit before allocating.
+inline constexpr std::size_t kMaxTensorElements = std::size_t{1} << 31;
+
+/// The number of elements of `shape`, computed without overflow; throws ShapeError naming `op`
+/// and the shape if it exceeds kMaxTensorElements. Dimensions of 0 are allowed (an empty tensor),
+/// but the other dimensions still count: `(0, 2^63)` is refused, because xtensor's strides for
+/// it would overflow.
+std::size_t require_shape_within_limit(const char* op, const Shape& shape);
+
 /// "(500, 3073)" for a shape; "()" for a scalar.
 std::string shape_str(const Shape& shape);
 
 /// A tensor of the given shape filled with zeros (`Tensor t({2, 3})` would be a 1-D tensor
-/// holding the values 2 and 3 -- an xtensor trap; use this instead).
+/// holding the values 2 and 3 -- an xtensor trap; use this instead). Throws ShapeError for a
+/// shape above kMaxTensorElements, before allocating.
 Tensor zeros(const Shape& shape);
 
 /// A 0-d tensor (a scalar) holding `value`: what a loss's value is. Read one back with `t()`, or

@@ -8,6 +8,15 @@ if(GRADLAB_SANITIZE)
   add_compile_definitions(XTENSOR_ENABLE_ASSERT)
 endif()
 
+if(GRADLAB_TSAN)
+  # ThreadSanitizer for the whole build; it cannot be combined with ASan.
+  if(GRADLAB_SANITIZE)
+    message(FATAL_ERROR "GRADLAB_TSAN and GRADLAB_SANITIZE cannot be on together")
+  endif()
+  add_compile_options(-fsanitize=thread -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=thread)
+endif()
+
 # Creates a gradlab library: gradlab_<name>, alias gradlab::<name>, exported as gradlab::<name>.
 function(gradlab_add_library name)
   cmake_parse_arguments(ARG "" "" "SOURCES;DEPENDS" ${ARGN})

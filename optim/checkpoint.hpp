@@ -44,10 +44,23 @@ struct Checkpoint {
 
 /// Writes `c` to `path` atomically. Throws IoError naming the file if it cannot be written (the
 /// file that was there before, if any, is left unchanged).
+///
+/// A save killed midway (kill -9, power loss) leaves its temporary `path.tmp.XXXXXX` behind; the
+/// next save to `path` removes such leftovers. Saves into one directory hold an exclusive flock on
+/// the directory while they write, so a temporary found under that lock cannot belong to a save
+/// still running in a gradlab process.
 void save_checkpoint(const std::string& path, const Checkpoint& c);
 
-/// Reads a checkpoint. Throws IoError naming the file if it is missing, truncated, corrupted
-/// (checksum mismatch), of another format (bad magic) or of an unknown version.
+/// The largest checkpoint file load_checkpoint reads: 4 GiB. The file's size is checked before
+/// anything is read, and its 20-byte header (magic, version, payload size matching the file)
+/// before the body is.
+inline constexpr std::uint64_t kMaxCheckpointBytes = std::uint64_t{1} << 32;
+
+/// Reads a checkpoint. Throws IoError naming the file if it is missing, not a regular file (a
+/// FIFO or device is refused without blocking), larger than kMaxCheckpointBytes, truncated,
+/// corrupted (checksum mismatch, a tensor shape above kMaxTensorElements), of another format (bad
+/// magic) or of an unknown version. The values are read as they were saved, NaN and inf included
+/// (restore_checkpoint refuses those).
 Checkpoint load_checkpoint(const std::string& path);
 
 /// Collects parameters, optimizer state, epoch and RNG state into a Checkpoint.
@@ -55,8 +68,8 @@ Checkpoint capture_checkpoint(const std::vector<Parameter*>& params, const Optim
                               std::uint64_t epoch, const std::mt19937_64& rng);
 
 /// Puts a checkpoint back: parameter values (grads zeroed), optimizer state and RNG state. All or
-/// nothing: throws ShapeError/ValueError (names, counts or shapes differ, wrong optimizer kind,
-/// unreadable RNG state) before anything is changed.
+/// nothing: throws ShapeError/ValueError (names, counts or shapes differ, a non-finite parameter,
+/// wrong optimizer kind, unreadable RNG state) before anything is changed.
 void restore_checkpoint(const Checkpoint& c, const std::vector<Parameter*>& params, Optimizer& optimizer,
                         std::mt19937_64& rng);
 

@@ -44,9 +44,45 @@ std::vector<EpochRecord> history_from(const Tensor& t, const std::string& path) 
         throw IoError(fmt::format("fit: checkpoint '{}' has a malformed history of shape {}", path,
                                   shape_str(t.shape())));
     std::vector<EpochRecord> h(t.shape()[0]);
+    for (std::size_t i = 0; i < h.size(); ++i)  // an epoch number must convert to an integer exactly
+        if (!(t(i, 0) >= 0.0 && t(i, 0) <= 1e15 && t(i, 0) == std::floor(t(i, 0))))
+            throw IoError(fmt::format("fit: checkpoint '{}': history row {} has epoch {}, not a whole number", path,
+                                      i, t(i, 0)));
     for (std::size_t i = 0; i < h.size(); ++i)
         h[i] = {static_cast<std::size_t>(t(i, 0)), t(i, 1), t(i, 2), t(i, 3), t(i, 4)};
     return h;
+}
+
+// Everything a resume will trust, checked before anything is changed: a checksum only proves
+// the file is as written, not that it was written for this model. The keep-best snapshot is put
+// back into the parameters at the end of the run, so its shapes must be the parameters' own; the
+// monitor's counts become epochs and indices, so they must be whole, finite numbers.
+void check_resumable(const Checkpoint& c, const std::vector<Parameter*>& params, const Tensor& monitor,
+                     const std::vector<Tensor>& best, const std::vector<EpochRecord>& history,
+                     const std::string& path) {
+    const char* op = "fit (resume)";
+    for (std::size_t i = 0; i < best.size(); ++i) {
+        if (!same_shape(best[i].shape(), params[i]->value.shape()))
+            throw ShapeError(fmt::format("{}: checkpoint '{}': the best-epoch snapshot of parameter '{}' has shape {}, "
+                                         "the model's is {}: the checkpoint was written for another model",
+                                         op, path, params[i]->name, shape_str(best[i].shape()),
+                                         shape_str(params[i]->value.shape())));
+        require_finite(op, best[i], "the best-epoch snapshot");
+    }
+    if (monitor.dimension() != 1)
+        throw IoError(fmt::format("{}: checkpoint '{}': fit/monitor has shape {}, expected (3,)", op, path,
+                                  shape_str(monitor.shape())));
+    auto whole = [](double v) { return std::isfinite(v) && v >= 0.0 && v <= 1e15 && v == std::floor(v); };
+    if (std::isnan(monitor(0)) || !whole(monitor(1)) || !whole(monitor(2)))
+        throw IoError(fmt::format("{}: checkpoint '{}': fit/monitor holds ({}, {}, {}); expected a score and two "
+                                  "whole epoch counts",
+                                  op, path, monitor(0), monitor(1), monitor(2)));
+    if (c.epoch > 1e15)
+        throw IoError(fmt::format("{}: checkpoint '{}': epoch {} is implausible", op, path, c.epoch));
+    for (const auto& r : history)
+        if (r.epoch == 0 || r.epoch > c.epoch)
+            throw IoError(fmt::format("{}: checkpoint '{}': the history has an epoch {} outside 1..{}", op, path,
+                                      r.epoch, c.epoch));
 }
 
 void validate_options(const std::vector<Parameter*>& params, std::size_t n, const StepFn& step_fn,
@@ -97,6 +133,7 @@ FitResult fit(const std::vector<Parameter*>& params, Optimizer& optimizer, std::
         if (!best.empty() && best.size() != params.size())
             throw IoError(fmt::format("fit: checkpoint '{}' keeps {} best tensors for {} parameters", o.resume_from,
                                       best.size(), params.size()));
+        check_resumable(c, params, monitor, best, history, o.resume_from);
         restore_checkpoint(c, params, optimizer, rng);
         first_epoch = static_cast<std::size_t>(c.epoch);
         result.history = std::move(history);

@@ -17,6 +17,7 @@
 #include <xtensor-blas/xlinalg.hpp>
 
 #include <gradlab/autodiff/ops.hpp>
+#include <gradlab/losses/linear_fused.hpp>
 #include <gradlab/losses/regularizers.hpp>
 #include <gradlab/losses/scores.hpp>
 #include <gradlab/losses/softmax.hpp>
@@ -31,15 +32,6 @@
 
 namespace gradlab::examples {
 namespace {
-
-// The rows `indices` of x, copied into one (B, D) batch.
-Tensor gather_rows(const Tensor& x, const std::vector<std::size_t>& indices) {
-    const std::size_t d = x.shape()[1];
-    Tensor batch = zeros({indices.size(), d});
-    for (std::size_t i = 0; i < indices.size(); ++i)
-        std::memcpy(batch.data() + i * d, x.data() + indices[i] * d, d * sizeof(double));
-    return batch;
-}
 
 double accuracy_of(const Tensor& x, const losses::Labels& y, const Parameter& w, const Parameter& b) {
     const Tensor scores = xt::linalg::dot(x, w.value) + b.value;
@@ -97,14 +89,18 @@ TrainResult run_train(const TrainOptions& o) {
 
     // [step]
     const losses::Labels& y_train = split.train.y;
+    // The training set goes on every step's tape as one shared constant (never copied); the
+    // fused op reads the batch's rows of it in place, and computes scores, loss, dL/dW and
+    // dL/db in one pass over them (losses/linear_fused.hpp). It equals
+    // loss(linear(gather_rows(x_train, batch), W, b), y) -- the composed route -- to 1e-12.
+    const auto x_shared = std::make_shared<const Tensor>(std::move(x_train));
+    const losses::LinearLoss kind = o.loss == "softmax" ? losses::LinearLoss::Softmax : losses::LinearLoss::Svm;
     const optim::StepFn step = [&](const std::vector<std::size_t>& batch) {
         losses::Labels y(batch.size());
         for (std::size_t i = 0; i < batch.size(); ++i) y[i] = y_train[batch[i]];
         Tape tape;
         const Var wv = tape.watch(w);
-        const Var scores = losses::linear(tape.constant(gather_rows(x_train, batch), "X"), wv, tape.watch(b));
-        const Var data_loss =
-            o.loss == "softmax" ? losses::softmax_cross_entropy(scores, y) : losses::svm(scores, y);
+        const Var data_loss = losses::linear_loss_rows(kind, tape.constant(x_shared, "X"), batch, wv, tape.watch(b), y);
         const Var loss = losses::full_loss(data_loss, wv, o.reg);
         tape.backward(loss);  // fills w.grad and b.grad; fit() steps and zeroes them
         return loss.value()();
@@ -132,7 +128,7 @@ TrainResult run_train(const TrainOptions& o) {
     }
     r.best_epoch = validation > 0 ? fitted.best_epoch : fitted.history.size();
     r.n_train = split.train.size();
-    r.train_accuracy = accuracy_of(x_train, split.train.y, w, b);
+    r.train_accuracy = accuracy_of(*x_shared, split.train.y, w, b);
     r.test_accuracy = accuracy_of(x_test, d.test.y, w, b);
     fmt::print(out, "kept the W of epoch {} ({}); trained in {}\n"
                     "accuracy: {} on the training examples, {} on the {} test examples\n\n",

@@ -11,6 +11,7 @@
 
 #include <gradlab/autodiff/ops.hpp>
 #include <gradlab/autodiff/tape.hpp>
+#include <gradlab/losses/linear_fused.hpp>
 #include <gradlab/losses/scores.hpp>
 #include <gradlab/losses/svm.hpp>
 
@@ -90,11 +91,12 @@ double SvmProblem::loss(const Tensor& w) const {
 }
 
 double SvmProblem::loss_and_gradient(const Tensor& w, Tensor& grad) const {
-    // The whole loss on a tape: S = X W, then the fused SVM op. Backward runs the SVM op's
-    // hand-derived dL/dS, then matmul's dL/dW = X^T dL/dS. X is shared onto the tape, not copied.
+    // The whole loss on a tape as one fused op: S = X W, the SVM loss and dL/dW = X^T dL/dS in one
+    // pass over X (losses/linear_fused.hpp; equal to svm(matmul(X, W)) to 1e-12). X is shared
+    // onto the tape, not copied.
     Tape tape;
     const Var wv = tape.variable(w, "W");
-    const Var loss = losses::svm(matmul(tape.constant(x_train_, "X"), wv), y_train_);
+    const Var loss = losses::linear_svm(tape.constant(x_train_, "X"), wv, y_train_);
     tape.backward(loss);
     grad = wv.grad();
     return loss.value()();

@@ -19,6 +19,7 @@
 
 #include <gradlab/autodiff/ops.hpp>
 #include <gradlab/examples/support/datasets.hpp>
+#include <gradlab/losses/scores.hpp>
 #include <gradlab/losses/svm.hpp>
 #include <gradlab/optim/landscape.hpp>
 
@@ -43,7 +44,7 @@ struct Problem {
             d = data::make_blobs(10, 784, 500, 50.0, 1, 128.0);
             source = "random blobs of Fashion-MNIST's shape (dataset not found)";
         }
-        data::append_bias_column(d.x);
+        d.x = losses::append_ones_column(d.x);
         x = std::make_shared<const Tensor>(std::move(d.x));
         y = d.y;
         std::mt19937_64 rng(1);

@@ -58,6 +58,7 @@
 #include <gradlab/autodiff/parameter.hpp>
 #include <gradlab/autodiff/random.hpp>
 #include <gradlab/autodiff/tape.hpp>
+#include <gradlab/losses/scores.hpp>
 #include <gradlab/losses/softmax.hpp>
 #include <gradlab/losses/svm.hpp>
 #include <gradlab/optim/landscape.hpp>
@@ -85,7 +86,7 @@ struct Data {
 
 Data load(const LandscapeFigureOptions& o, std::ostream& out) {
     TrainTest d = load_data(o.data, out);
-    data::append_bias_column(d.train.x);
+    d.train.x = losses::append_ones_column(d.train.x);
     return Data{std::make_shared<const Tensor>(std::move(d.train.x)), d.train.y, d.train.num_classes};
 }
 

@@ -76,12 +76,11 @@ TrainTest load_data(const DataOptions& o, std::ostream& out) {
 }
 
 SvmProblem::SvmProblem(const data::Dataset& train, const data::Dataset& test)
-    : x_test_(test.x), y_train_(train.y), y_test_(test.y), classes_(train.num_classes) {
-    Tensor x = train.x;
-    data::append_bias_column(x);
-    x_train_ = std::make_shared<const Tensor>(std::move(x));
-    data::append_bias_column(x_test_);
-}
+    : x_train_(std::make_shared<const Tensor>(losses::append_ones_column(train.x))),
+      x_test_(losses::append_ones_column(test.x)),
+      y_train_(train.y),
+      y_test_(test.y),
+      classes_(train.num_classes) {}
 
 Shape SvmProblem::weight_shape() const { return {x_train_->shape()[1], classes_}; }
 

@@ -86,43 +86,6 @@ Dataset Dataset::take(const std::vector<std::size_t>& indices) const {
 // Synthetic sets
 // ---------------------------------------------------------------------------------------------
 
-Random::Random(std::uint64_t seed) : engine_(seed) {}
-
-double Random::uniform() {
-    return static_cast<double>(engine_() >> 11) * 0x1.0p-53;  // 53 bits fill a double's mantissa
-}
-
-double Random::normal() {
-    if (spare_normal_) {
-        const double z = *spare_normal_;
-        spare_normal_.reset();
-        return z;
-    }
-    constexpr double kTwoPi = 6.283185307179586476925286766559;
-    const double u1 = 1.0 - uniform();  // in (0, 1]: log(u1) is finite
-    const double u2 = uniform();
-    const double r = std::sqrt(-2.0 * std::log(u1));
-    spare_normal_ = r * std::sin(kTwoPi * u2);  // the pair's second, independent draw
-    return r * std::cos(kTwoPi * u2);
-}
-
-std::size_t Random::below(std::size_t n) {
-    if (n == 0) throw ValueError("Random::below: n must be > 0");
-    // Reject the top partial block of 2^64 so every residue is equally likely.
-    const std::uint64_t bound = std::numeric_limits<std::uint64_t>::max() -
-                                std::numeric_limits<std::uint64_t>::max() % n;
-    std::uint64_t v = engine_();
-    while (v >= bound) v = engine_();
-    return static_cast<std::size_t>(v % n);
-}
-
-std::vector<std::size_t> Random::permutation(std::size_t n) {
-    std::vector<std::size_t> p(n);
-    for (std::size_t i = 0; i < n; ++i) p[i] = i;
-    for (std::size_t i = n; i > 1; --i) std::swap(p[i - 1], p[below(i)]);
-    return p;
-}
-
 namespace {
 
 void require_non_negative(const char* op, const char* what, double v) {
@@ -245,19 +208,6 @@ void subtract_mean(Tensor& x, const Tensor& mean) {
         double* row = x.data() + i * dims;
         for (std::size_t j = 0; j < dims; ++j) row[j] -= m[j];
     }
-}
-
-void append_bias_column(Tensor& x) {
-    require_matrix("append_bias_column", x);
-    const std::size_t n = x.shape()[0];
-    const std::size_t dims = x.shape()[1];
-    Tensor out = uninitialized(n, dims + 1);
-    for (std::size_t i = 0; i < n; ++i) {
-        double* row = out.data() + i * (dims + 1);
-        std::copy_n(x.data() + i * dims, dims, row);
-        row[dims] = 1.0;
-    }
-    x = std::move(out);
 }
 
 TrainValidation train_validation_split(const Dataset& d, std::size_t validation_count,

@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include <gradlab/autodiff/random.hpp>
 #include <gradlab/autodiff/tensor.hpp>
 #include <gradlab/losses/metrics.hpp>
 
@@ -109,27 +110,9 @@ Dataset load_cifar10(const std::string& dir, Split split,
 // Synthetic sets
 // ---------------------------------------------------------------------------------------------
 
-/// A small, fully specified random source, so that a seed gives the same numbers on every
-/// platform: std::mt19937_64's output is fixed by the C++ standard, while the standard
-/// distributions (std::normal_distribution, std::shuffle, ...) are implementation-defined.
-class Random {
-public:
-    /// A generator started from `seed`.
-    explicit Random(std::uint64_t seed);
-    /// A uniform double in [0, 1), from the generator's top 53 bits.
-    double uniform();
-    /// A standard normal draw, by the Box--Muller transform:
-    /// \f$ z = \sqrt{-2 \ln u_1} \cos(2 \pi u_2) \f$ for uniform \f$ u_1 \in (0, 1] \f$, \f$ u_2 \f$.
-    double normal();
-    /// A uniform integer in [0, n), without modulo bias; n must be > 0.
-    std::size_t below(std::size_t n);
-    /// 0, 1, ..., n-1 in a random order (Fisher--Yates).
-    std::vector<std::size_t> permutation(std::size_t n);
-
-private:
-    std::mt19937_64 engine_;
-    std::optional<double> spare_normal_;  // Box--Muller makes normals in pairs
-};
+/// The synthetic sets draw from gradlab's one seeded random source (autodiff/random.hpp): the
+/// same seed gives the same data on every platform.
+using gradlab::Random;
 
 /// The course's spiral: `classes` arms of `points_per_class` 2-D points each, winding out from
 /// the origin. Point i of arm k sits at radius \f$ r = i / (n - 1) \f$ and angle
@@ -165,10 +148,6 @@ Tensor feature_mean(const Tensor& x);
 /// Subtracts `mean` (shape (D,), from feature_mean() on the training split) from each row of the
 /// (N, D) matrix `x`, in place.
 void subtract_mean(Tensor& x, const Tensor& mean);
-
-/// The bias trick: appends a column of ones, turning (N, D) into (N, D + 1), so that a score
-/// function \f$ W x + b \f$ becomes the single product \f$ W' x' \f$ with b the last column of W'.
-void append_bias_column(Tensor& x);
 
 /// A dataset cut in two for model selection.
 struct TrainValidation {

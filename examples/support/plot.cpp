@@ -1,6 +1,5 @@
 #include "plot.hpp"
 
-#include <atomic>
 #include <cctype>
 #include <cerrno>
 #include <cmath>
@@ -14,6 +13,8 @@
 #include <unistd.h>
 
 #include <fmt/format.h>
+
+#include <gradlab/autodiff/atomic_file.hpp>
 
 #include "process.hpp"
 
@@ -80,6 +81,14 @@ void write_file(const fs::path& path, const std::string& text) {
         throw IoError(fmt::format("plot: cannot write {}: {}", path.string(), std::strerror(errno)));
 }
 
+std::string read_file(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream bytes;
+    bytes << in.rdbuf();
+    if (!in) throw IoError(fmt::format("plot: cannot read {}: {}", path.string(), std::strerror(errno)));
+    return bytes.str();
+}
+
 // The last few lines of gnuplot's messages, for an error report.
 std::string tail(const fs::path& log) {
     std::ifstream in(log);
@@ -93,8 +102,9 @@ std::string tail(const fs::path& log) {
     return out.empty() ? " (no messages)" : out;
 }
 
-// Runs gnuplot on `script`, with its output going to a temporary name next to `path`, and
-// renames that to `path` only when gnuplot succeeded: a reader of `path` never sees half an image.
+// Runs gnuplot on `script`, drawing into a private temporary directory, and puts the image at
+// `path` with write_file_atomic only when gnuplot succeeded: a reader of `path` never sees half
+// an image, and a failed drawing leaves `path` as it was.
 // `body` is the script minus its first line (the terminal) and the output line.
 void render(const std::string& terminal, const std::string& body, const std::string& data,
             const std::string& path) {
@@ -108,16 +118,13 @@ void render(const std::string& terminal, const std::string& body, const std::str
                                   "gnuplot-nox), or not on the PATH",
                                   path));
 
-    static std::atomic<unsigned> counter{0};
-    const fs::path partial =
-        target.parent_path() / fmt::format(".{}.tmp-{}-{}", target.filename().string(), ::getpid(),
-                                           counter++);
     TempDir tmp;
+    const fs::path image = tmp.path() / "image";
     const fs::path data_file = tmp.path() / "data.dat";
     const fs::path script_file = tmp.path() / "plot.gp";
     const fs::path log_file = tmp.path() / "gnuplot.log";
     write_file(data_file, data);
-    std::string script = terminal + "\nset output " + quoted(partial.string()) + "\n";
+    std::string script = terminal + "\nset output " + quoted(image.string()) + "\n";
     script += "set datafile missing 'NaN'\n";
     script += "data = " + quoted(data_file.string()) + "\n";
     script += body;
@@ -125,19 +132,10 @@ void render(const std::string& terminal, const std::string& body, const std::str
     write_file(script_file, script);
 
     const int status = examples::run_program({"gnuplot", script_file.string()}, log_file.string());
-    const bool ok = status == 0 && fs::file_size(partial, ec) > 0 && !ec;
-    if (!ok) {
-        fs::remove(partial, ec);
+    if (status != 0 || fs::file_size(image, ec) == 0 || ec)
         throw IoError(fmt::format("plot: gnuplot failed to draw {} (exit status {}):{}", path,
                                   status, tail(log_file)));
-    }
-    fs::rename(partial, target, ec);
-    if (ec) {
-        std::error_code ignored;
-        fs::remove(partial, ignored);
-        throw IoError(fmt::format("plot: cannot move the drawn image to {}: {}", path,
-                                  ec.message()));
-    }
+    write_file_atomic(target.string(), read_file(image), "plot");
 }
 
 std::string labels(const std::string& title, const std::string& x_label,
@@ -225,21 +223,6 @@ constexpr const char* kBlueToRed =
 // dark green, grey.
 constexpr const char* kOverlayColours[] = {"#ff00ff", "#000000", "#008000", "#808080"};
 
-// Writes `text` to `path` through a temporary name in the same directory and a rename, so the
-// file is the old one or the complete new one.
-void write_replacing(const fs::path& path, const std::string& text) {
-    static std::atomic<unsigned> counter{0};
-    const fs::path partial =
-        path.parent_path() / fmt::format(".{}.tmp-{}-{}", path.filename().string(), ::getpid(), counter++);
-    write_file(partial, text);
-    std::error_code ec;
-    fs::rename(partial, path, ec);
-    if (ec) {
-        std::error_code ignored;
-        fs::remove(partial, ignored);
-        throw IoError(fmt::format("plot: cannot write {}: {}", path.string(), ec.message()));
-    }
-}
 
 void require_stem(const std::string& dir, const std::string& stem) {
     if (stem.empty() || stem.find('/') != std::string::npos || stem == "." || stem == "..")
@@ -299,8 +282,8 @@ FigureFiles finish_figure(const std::string& dir, const std::string& stem, const
     script += "set datafile missing 'NaN'\ndata = " + quoted(stem + ".dat") + "\n";
     script += png_terminal + "\nset output " + quoted(stem + ".png") + "\n" + body + "set output\n";
     script += svg_terminal + "\nset output " + quoted(stem + ".svg") + "\nreplot\nset output\n";
-    write_replacing(files.data, data);
-    write_replacing(files.script, script);
+    write_file_atomic(files.data, data, "write_figure");
+    write_file_atomic(files.script, script, "write_figure");
 
     if (!gnuplot_available()) {
         files.message = fmt::format("gnuplot not found: wrote {} and {}; to draw them, install "

@@ -396,43 +396,8 @@ TEST_CASE("cifar-10 bad files give an IoError naming the file and the fault", "[
 }
 
 // ---------------------------------------------------------------------------------------------
-// The random source and the synthetic sets
+// The synthetic sets (their random source is autodiff/random.hpp, tested in tests/autodiff)
 // ---------------------------------------------------------------------------------------------
-
-TEST_CASE("Random: the same seed gives the same numbers, and normals have mean 0 and variance 1", "[data][random]") {
-    gd::Random a(42), b(42), c(43);
-    bool all_same = true, any_differs = false;
-    for (int i = 0; i < 100; ++i) {
-        const double x = a.normal();
-        all_same = all_same && x == b.normal();
-        any_differs = any_differs || x != c.normal();
-    }
-    CHECK(all_same);
-    CHECK(any_differs);
-
-    gd::Random r(7);
-    const int n = 200000;
-    double sum = 0.0, sum_sq = 0.0;
-    for (int i = 0; i < n; ++i) {
-        const double z = r.normal();
-        sum += z;
-        sum_sq += z * z;
-    }
-    // Standard errors: 1/sqrt(n) = 0.0022 for the mean, sqrt(2/n) = 0.0032 for the variance.
-    CHECK(std::abs(sum / n) < 0.01);
-    CHECK(std::abs(sum_sq / n - 1.0) < 0.015);
-
-    for (int i = 0; i < 1000; ++i) {
-        const double u = r.uniform();
-        REQUIRE(u >= 0.0);
-        REQUIRE(u < 1.0);
-        REQUIRE(r.below(7) < 7);
-    }
-    const auto p = r.permutation(50);
-    CHECK(std::set<std::size_t>(p.begin(), p.end()).size() == 50);
-    CHECK(*std::max_element(p.begin(), p.end()) == 49);
-    CHECK_THROWS_AS(r.below(0), gradlab::ValueError);
-}
 
 TEST_CASE("spiral: K arms of N 2-D points, point i of each arm at radius i/(N-1)", "[data][synthetic]") {
     const auto d = gd::make_spiral(3, 100, 0.2, 1);
@@ -568,16 +533,6 @@ TEST_CASE("mean subtraction on a real-sized split leaves every column's mean at 
     gd::subtract_mean(d.x, mean);
     const Tensor after = gd::feature_mean(d.x);
     for (double m : after) CHECK(std::abs(m) < 1e-12);
-}
-
-TEST_CASE("the bias trick appends a column of ones and keeps the rest", "[data][preprocess]") {
-    Tensor x = {{1.0, 2.0, 3.0}, {4.0, 5.0, 6.0}};
-    gd::append_bias_column(x);
-    REQUIRE(x.shape() == gradlab::Shape{2, 4});
-    const Tensor expected = {{1.0, 2.0, 3.0, 1.0}, {4.0, 5.0, 6.0, 1.0}};
-    CHECK(same(x, expected));
-    Tensor v = {1.0, 2.0};
-    CHECK_THROWS_AS(gd::append_bias_column(v), gradlab::ShapeError);
 }
 
 TEST_CASE("train/validation split partitions the examples, the same way for the same seed",

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include <xtensor/xexception.hpp>
+
 namespace gradlab {
 
 // ---------------------------------------------------------------------------------------------
@@ -13,6 +15,15 @@ const Tensor& Var::value() const { return tape().checked(*this, "Var::value").va
 Tensor Var::grad() const {
     const Node& n = tape().checked(*this, "Var::grad");
     return n.has_grad ? n.grad : zeros(n.value().shape());
+}
+
+double Var::item() const {
+    const Node& n = tape().checked(*this, "Var::item");
+    if (n.value().size() != 1)
+        throw TapeError(fmt::format("Var::item: node #{} ({}) has shape {} ({} elements), not one element; "
+                                    "reduce it first (sum, mean) or read value()",
+                                    id_, n.op, shape_str(n.value().shape()), n.value().size()));
+    return n.value().flat(0);
 }
 
 const Shape& Var::shape() const { return value().shape(); }
@@ -145,6 +156,28 @@ Node& Tape::open_record(std::string&& op, const Var* inputs, std::size_t count) 
 
 Var Tape::close_record(Node& n, const Var* inputs, std::size_t count, BackwardFn&& backward,
                        std::vector<std::uint8_t>&& branch) {
+    if (!branch.empty()) {  // the rule stated at Node::branch: one entry per broadcast input element
+        Shape in;
+        bool broadcast = true;
+        try {
+            for (std::size_t k = 0; k < count; ++k) in = broadcast_shapes(n.op.c_str(), in, nodes_[inputs[k].id_].value().shape());
+        } catch (const ShapeError&) {
+            broadcast = false;
+        }
+        std::size_t elements = 1;
+        for (std::size_t d : in) elements *= d;
+        if (!broadcast || branch.size() != elements) {
+            const std::string msg =
+                broadcast ? fmt::format("record of '{}': {} branch entries, but its inputs broadcast to shape {} ({} "
+                                        "elements); Node::branch holds one entry per element of that shape",
+                                        n.op, branch.size(), shape_str(in), elements)
+                          : fmt::format("record of '{}': {} branch entries, but its inputs do not broadcast together; "
+                                        "Node::branch holds one entry per element of the inputs' broadcast shape",
+                                        n.op, branch.size());
+            --size_;  // the node is not recorded
+            throw TapeError(msg);
+        }
+    }
     check_value(n);
     for (std::size_t k = 0; k < count; ++k) n.inputs.push_back(inputs[k].id_);  // reuses capacity
     if (n.requires_grad) n.backward = std::move(backward);
@@ -197,8 +230,26 @@ Tensor& BackwardArgs::grad_in(std::size_t i) const {
     return in.grad;
 }
 
+namespace {
+
+// Can a gradient of shape g come from an input of shape in by broadcasting (numpy's rules)?
+bool broadcasts_from(const Shape& g, const Shape& in) {
+    if (g.size() < in.size()) return false;
+    for (std::size_t k = 0; k < in.size(); ++k) {
+        const std::size_t gd = g[g.size() - in.size() + k];
+        if (in[k] != gd && in[k] != 1) return false;
+    }
+    return true;
+}
+
+}  // namespace
+
 void BackwardArgs::accumulate(std::size_t i, const Tensor& g) const {
     Tensor& dst = grad_in(i);
+    if (!broadcasts_from(g.shape(), dst.shape()))
+        throw ShapeError(fmt::format("backward of '{}' (node #{}), input {}: gradient of shape {} does not fit the "
+                                     "input's shape {}; give it that shape (or one the input broadcasts to)",
+                                     op_, id_, i, shape_str(g.shape()), shape_str(dst.shape())));
     if (same_shape(g.shape(), dst.shape())) {
         add_into(dst, g);
     } else {  // undo broadcasting (invariant 3)
@@ -212,6 +263,35 @@ void Tape::send(const BackwardArgs& args, Grads&& grads) {
                                     args.op_, args.id_, grads.size(), args.size()));
     for (std::size_t k = 0; k < args.size(); ++k)
         if (args.needs_grad(k)) args.accumulate(k, grads[k]);
+}
+
+// Calls a node's backward function and holds it to the contract, so that a mistake in a custom
+// backward is reported as "backward of <op> (node #k), input i: ..." and not as a bare xtensor
+// error or a corrupted gradient: an input's gradient buffer must keep the input's shape (add into
+// grad_in(i) with +=, never assign a different shape to it).
+void Tape::run_backward(Node& n, const BackwardArgs& args, std::size_t id) {
+    try {
+        n.backward(args);
+    } catch (const xt::broadcast_error& e) {  // e.g. grad_in(i) += g for a g that does not fit
+        throw ShapeError(fmt::format("backward of '{}' (node #{}): a gradient does not fit its input's shape "
+                                     "(input shapes: {}): {}",
+                                     n.op, id, input_shapes(n), e.what()));
+    }
+    for (std::size_t k = 0; k < n.inputs.size(); ++k) {
+        const Node& in = nodes_[n.inputs[k]];
+        if (in.has_grad && !same_shape(in.grad.shape(), in.value().shape()))
+            throw ShapeError(fmt::format("backward of '{}' (node #{}), input {}: its gradient now has shape {} but the "
+                                         "input has shape {}; add into grad_in({}) with +=, or return the gradient "
+                                         "in Grads, rather than assigning a tensor of another shape",
+                                         n.op, id, k, shape_str(in.grad.shape()), shape_str(in.value().shape()), k));
+    }
+}
+
+std::string Tape::input_shapes(const Node& n) const {
+    std::string s;
+    for (std::size_t k = 0; k < n.inputs.size(); ++k)
+        s += fmt::format("{}{} {}", k == 0 ? "" : ", ", k, shape_str(nodes_[n.inputs[k]].value().shape()));
+    return s;
 }
 
 void Tape::backward(const Var& loss) {
@@ -246,8 +326,8 @@ void Tape::backward(const Var& out, const Tensor& seed) {
         if (n.param != nullptr) {
             add_into(n.param->grad, n.grad);  // a watched Parameter: dL/dW leaves the tape
         } else if (n.backward) {              // (a variable() leaf keeps its gradient on the node)
-            n.backward(BackwardArgs(n.grad, n.value(), nodes_.data(), n.inputs.data(), n.inputs.size(),
-                                    n.op.c_str(), i));
+            run_backward(n, BackwardArgs(n.grad, n.value(), nodes_.data(), n.inputs.data(), n.inputs.size(),
+                                         n.op.c_str(), i), i);
             if (anomaly_) check_sent_gradients(i);
         }
     }

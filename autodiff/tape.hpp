@@ -62,6 +62,10 @@ public:
     const Tensor& value() const;
     /// dL/d(this value) after backward(L); zeros if backward has not reached this node.
     Tensor grad() const;
+    /// The value of a one-element Var (a loss) as a double: `L.item()` rather than `L.value()()`.
+    /// Throws TapeError naming the node and its shape if the value has more or fewer than one
+    /// element.
+    double item() const;
     /// Shape of the value.
     const Shape& shape() const;
     /// The tape that holds this value (throws TapeError for an empty handle).
@@ -144,9 +148,12 @@ struct Node {
     Parameter* param = nullptr;         ///< set for watch(): backward adds grad into param->grad
     bool requires_grad = false;         ///< see invariant 4 in tape.hpp
     bool has_grad = false;              ///< backward reached this node during the last pass
-    /// Kink ops (relu, abs, max, hinge, ...) store which branch each element of the output took
-    /// (e.g. relu: 1 where the input was > 0). Two tapes of the same function at nearby points
-    /// disagree here exactly where a coordinate crossed the kink. Empty for smooth ops.
+    /// Kink ops (relu, abs, max, hinge, ...) store which branch they took, by one rule: one code
+    /// per element of the op's inputs broadcast together, row-major -- the input's shape for a
+    /// unary op or a reduction (relu: 1 where x > 0; max: 1 at the picked element; svm: 1 per
+    /// active margin), the broadcast shape for maximum / minimum. Two tapes of the same function
+    /// at nearby points disagree here exactly where a coordinate crossed the kink. Empty for
+    /// smooth ops. Tape::record throws TapeError for a branch of any other length.
     std::vector<std::uint8_t> branch;
 };
 
@@ -177,7 +184,8 @@ public:
     /// training set, a fixed batch, the inputs of a numerical gradient's thousands of probes).
     /// The tape holds a reference, so the tensor stays alive while the tape uses it.
     Var constant(std::shared_ptr<const Tensor> value, std::string name = "const");
-    /// A constant scalar (0-d tensor).
+    /// A constant scalar (0-d tensor) on this tape. To make a 0-d Tensor (a custom op's value),
+    /// use gradlab::scalar(value) (tensor.hpp); to read a one-element Var, Var::item().
     Var scalar(double value);
 
     /// Appends an op: its value, its inputs and how to send a gradient back to them. This is how
@@ -281,6 +289,8 @@ private:
         }
     }
     static void send(const BackwardArgs& args, Grads&& grads);
+    void run_backward(Node& n, const BackwardArgs& args, std::size_t id);
+    std::string input_shapes(const Node& n) const;
     // The two halves of recording an op (record_impl and record_into set the value in between).
     Node& open_record(std::string&& op, const Var* inputs, std::size_t count);
     Var close_record(Node& n, const Var* inputs, std::size_t count, BackwardFn&& backward,

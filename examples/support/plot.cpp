@@ -1,5 +1,7 @@
 #include "plot.hpp"
 
+#include <gradlab/autodiff/atomic_file.hpp>
+
 #include <atomic>
 #include <cctype>
 #include <cerrno>
@@ -225,22 +227,6 @@ constexpr const char* kBlueToRed =
 // dark green, grey.
 constexpr const char* kOverlayColours[] = {"#ff00ff", "#000000", "#008000", "#808080"};
 
-// Writes `text` to `path` through a temporary name in the same directory and a rename, so the
-// file is the old one or the complete new one.
-void write_replacing(const fs::path& path, const std::string& text) {
-    static std::atomic<unsigned> counter{0};
-    const fs::path partial =
-        path.parent_path() / fmt::format(".{}.tmp-{}-{}", path.filename().string(), ::getpid(), counter++);
-    write_file(partial, text);
-    std::error_code ec;
-    fs::rename(partial, path, ec);
-    if (ec) {
-        std::error_code ignored;
-        fs::remove(partial, ignored);
-        throw IoError(fmt::format("plot: cannot write {}: {}", path.string(), ec.message()));
-    }
-}
-
 void require_stem(const std::string& dir, const std::string& stem) {
     if (stem.empty() || stem.find('/') != std::string::npos || stem == "." || stem == "..")
         throw ValueError(fmt::format("plot: figure name '{}' must be a plain file name (no '/')", stem));
@@ -299,8 +285,9 @@ FigureFiles finish_figure(const std::string& dir, const std::string& stem, const
     script += "set datafile missing 'NaN'\ndata = " + quoted(stem + ".dat") + "\n";
     script += png_terminal + "\nset output " + quoted(stem + ".png") + "\n" + body + "set output\n";
     script += svg_terminal + "\nset output " + quoted(stem + ".svg") + "\nreplot\nset output\n";
-    write_replacing(files.data, data);
-    write_replacing(files.script, script);
+    // Each file is the old one or the complete new one, never half-written.
+    write_file_atomic(files.data, data, "plot");
+    write_file_atomic(files.script, script, "plot");
 
     if (!gnuplot_available()) {
         files.message = fmt::format("gnuplot not found: wrote {} and {}; to draw them, install "

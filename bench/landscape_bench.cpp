@@ -12,18 +12,16 @@
 //
 // Run: build/default/bench/landscape_bench --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 #include <memory>
-#include <random>
 #include <string>
 
 #include <benchmark/benchmark.h>
 
+#include <gradlab/autodiff/blas_info.hpp>
 #include <gradlab/autodiff/ops.hpp>
 #include <gradlab/examples/support/datasets.hpp>
 #include <gradlab/losses/scores.hpp>
 #include <gradlab/losses/svm.hpp>
 #include <gradlab/optim/landscape.hpp>
-
-extern "C" char* openblas_get_corename(void) __attribute__((weak));
 
 namespace {
 
@@ -47,7 +45,7 @@ struct Problem {
         d.x = losses::append_ones_column(d.x);
         x = std::make_shared<const Tensor>(std::move(d.x));
         y = d.y;
-        std::mt19937_64 rng(1);
+        RandomEngine rng(1);
         w = randn({x->shape()[1], 10}, rng) * 1e-3;
         d1 = optim::random_direction(w, 2);
         d2 = optim::random_direction(w, 3);
@@ -108,10 +106,11 @@ BENCHMARK(BM_generic_path)->ArgNames({"side", "threads"})->Args({21, 2})->Args({
 }  // namespace
 
 int main(int argc, char** argv) {
+    gradlab::use_best_openblas_kernel(argc, argv);  // opt-in fix: GRADLAB_OPENBLAS_FIX=1
     benchmark::Initialize(&argc, argv);
     if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-    benchmark::AddCustomContext("openblas_core",
-                                openblas_get_corename != nullptr ? openblas_get_corename() : "not OpenBLAS");
+    gradlab::check_openblas_kernel();  // silent unless the kernel is generic
+    benchmark::AddCustomContext("openblas_corename", gradlab::openblas_corename());
     benchmark::AddCustomContext("data", problem().source);
     benchmark::RunSpecifiedBenchmarks();
     benchmark::Shutdown();

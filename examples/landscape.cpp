@@ -441,9 +441,6 @@ void trajectory(const LandscapeFigureOptions& o, const Data& all, const Tensor& 
 /// Draws every figure into `o.out` and returns the files written.
 LandscapeFigureResult run_landscape(const LandscapeFigureOptions& o) {
     std::ostream& text = output(o.out);
-    if (o.data.n_train == 0 || o.example >= o.data.n_train)
-        throw ValueError(fmt::format("landscape: need --n-train > 0 and --example below it, got {} and {}",
-                                     o.data.n_train, o.example));
     if (o.grid < 2 || o.line_points < 2 || o.steps == 0 || o.batch == 0 || o.threads == 0)
         throw ValueError(fmt::format("landscape: need --grid, --line-points >= 2 and --steps, --batch, "
                                      "--threads >= 1, got {}, {}, {}, {}, {}",
@@ -455,6 +452,9 @@ LandscapeFigureResult run_landscape(const LandscapeFigureOptions& o) {
     fmt::print(text, "== Loss landscapes: the loss along a line and across a plane through W ==\n");
     const auto t0 = std::chrono::steady_clock::now();
     const Data all = load(o, text);
+    if (o.example >= all.y.size())
+        throw ValueError(fmt::format("landscape: --example {} is not one of the {} examples loaded",
+                                     o.example, all.y.size()));
     RandomEngine rng(o.seed);
     Tensor w = randn({all.x->shape()[1], all.classes}, rng);
     w *= o.init_scale;

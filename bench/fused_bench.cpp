@@ -11,6 +11,8 @@
 // BM_GemmGradW/threads:T         bound: dW = X^T dS alone
 // BM_SquareDgemm/threads:T       bound: a 2000 x 2000 dgemm, for the machine's FLOP rate (counter GFLOPs)
 // BM_StreamX/threads:T           bound: one read of X (sum of its elements), counter GBps
+// BM_GradientDescentStep/fused:F/threads:T  one step of the gradient-descent example (5000 x 785),
+//                                svm(matmul(X, W)) (F = 0) against linear_svm(X, W) (F = 1)
 //
 // T sets both OpenBLAS's thread count (openblas_set_num_threads) and the fused kernels'
 // (set_kernel_threads). The OpenBLAS kernel in use is printed in the context as openblas_corename.
@@ -103,6 +105,29 @@ void on_tape(benchmark::State& state, gl::LinearLoss loss, bool fused_op) {
     state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(kN));
 }
 
+// One step of the gradient-descent example (examples/gradient_descent.cpp, the tour's chapter):
+// SVM loss and dL/dW of 5000 Fashion-MNIST-shaped rows (784 pixels + the bias trick's 1) on a
+// fresh tape. fused 0: svm(matmul(X, W)), the route before the fused op; 1: linear_svm(X, W).
+void BM_GradientDescentStep(benchmark::State& state) {
+    const bool fused_op = state.range(0) == 1;
+    const int t = static_cast<int>(state.range(1));
+    gradlab::set_openblas_threads(t);
+    gl::set_kernel_threads(static_cast<unsigned>(t));
+    constexpr std::size_t n = 5000, d = 785;
+    static const auto x = std::make_shared<const Tensor>(gl::random_normal({n, d}, 60.0, 8));
+    const Tensor w0 = gl::random_normal({d, kC}, 1e-3, 9);
+    gl::Labels y(n);
+    for (std::size_t i = 0; i < n; ++i) y[i] = (i * 3 + 1) % kC;
+    for (auto _ : state) {
+        gradlab::Tape tape;
+        const Var w = tape.variable(w0, "W");
+        const Var xv = tape.constant(x, "X");
+        const Var l = fused_op ? gl::linear_svm(xv, w, y) : gl::svm(matmul(xv, w), y);
+        tape.backward(l);
+        benchmark::DoNotOptimize(tape.node(w).grad.data());
+    }
+}
+
 void BM_FusedSvm(benchmark::State& s) { fused(s, gl::LinearLoss::Svm); }
 void BM_FusedSoftmax(benchmark::State& s) { fused(s, gl::LinearLoss::Softmax); }
 void BM_FusedTapeSvm(benchmark::State& s) { on_tape(s, gl::LinearLoss::Svm, true); }
@@ -184,6 +209,12 @@ BENCHMARK(BM_FusedTapeSvm)->GRADLAB_THREADS;
 BENCHMARK(BM_FusedTapeSoftmax)->GRADLAB_THREADS;
 BENCHMARK(BM_ComposedSvm)->GRADLAB_THREADS;
 BENCHMARK(BM_ComposedSoftmax)->GRADLAB_THREADS;
+BENCHMARK(BM_GradientDescentStep)
+    ->ArgNames({"fused", "threads"})
+    ->ArgsProduct({{0, 1}, {1, 2}})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->MeasureProcessCPUTime();
 BENCHMARK(BM_GemmScores)->GRADLAB_THREADS;
 BENCHMARK(BM_GemmGradW)->GRADLAB_THREADS;
 BENCHMARK(BM_SquareDgemm)->GRADLAB_THREADS;

@@ -32,18 +32,32 @@ namespace gradlab {
 /// \f$ \partial(a+b)/\partial a = 1 \f$, \f$ \partial(a-b)/\partial b = -1 \f$,
 /// \f$ \partial(ab)/\partial a = b \f$, \f$ \partial(a/b)/\partial b = -a/b^2 \f$. A double operand becomes a constant scalar node.
 ///@{
+
+/// \f$ a + b \f$; \f$ \partial/\partial a = \partial/\partial b = 1 \f$.
 Var operator+(const Var& a, const Var& b);
+/// \f$ a - b \f$; \f$ \partial/\partial a = 1,\ \partial/\partial b = -1 \f$.
 Var operator-(const Var& a, const Var& b);
+/// \f$ a b \f$ elementwise; \f$ \partial/\partial a = b,\ \partial/\partial b = a \f$.
 Var operator*(const Var& a, const Var& b);
+/// \f$ a / b \f$ elementwise; \f$ \partial/\partial a = 1/b,\ \partial/\partial b = -a/b^2 \f$.
 Var operator/(const Var& a, const Var& b);
+/// \f$ -a \f$; \f$ \partial/\partial a = -1 \f$.
 Var operator-(const Var& a);
+/// \f$ a + b \f$ with a constant b; \f$ \partial/\partial a = 1 \f$.
 Var operator+(const Var& a, double b);
+/// \f$ a + b \f$ with a constant a; \f$ \partial/\partial b = 1 \f$.
 Var operator+(double a, const Var& b);
+/// \f$ a - b \f$ with a constant b; \f$ \partial/\partial a = 1 \f$.
 Var operator-(const Var& a, double b);
+/// \f$ a - b \f$ with a constant a; \f$ \partial/\partial b = -1 \f$.
 Var operator-(double a, const Var& b);
+/// \f$ a b \f$ with a constant b; \f$ \partial/\partial a = b \f$.
 Var operator*(const Var& a, double b);
+/// \f$ a b \f$ with a constant a; \f$ \partial/\partial b = a \f$.
 Var operator*(double a, const Var& b);
+/// \f$ a / b \f$ with a constant b; \f$ \partial/\partial a = 1/b \f$.
 Var operator/(const Var& a, double b);
+/// \f$ a / b \f$ with a constant a; \f$ \partial/\partial b = -a/b^2 \f$.
 Var operator/(double a, const Var& b);
 ///@}
 
@@ -79,7 +93,9 @@ Var softmax(const Var& x, std::size_t axis);
 Var log_softmax(const Var& x, std::size_t axis);
 
 /// \name Elementwise functions
+/// Applied to each element; each states its derivative.
 ///@{
+
 /// \f$ e^x \f$; \f$ \partial/\partial x = e^x \f$.
 Var exp(const Var& x);
 /// Natural log; \f$ \partial/\partial x = 1/x \f$. log(0) is -inf (anomaly mode reports it).
@@ -112,16 +128,26 @@ Var clip(const Var& x, double lo, double hi);
 /// first operand. minimum likewise with a <= b. Both record their branch per element of the
 /// broadcast shape (1: the first operand was taken, 0: the second). A double operand is a constant.
 ///@{
+
+/// \f$ \max(a, b) \f$; the gradient goes to a where \f$ a \ge b \f$, else to b.
 Var maximum(const Var& a, const Var& b);
+/// \f$ \max(a, b) \f$ with a constant b; \f$ \partial/\partial a = [a \ge b] \f$.
 Var maximum(const Var& a, double b);
+/// \f$ \max(a, b) \f$ with a constant a; \f$ \partial/\partial b = [b > a] \f$ (a tie goes to a).
 Var maximum(double a, const Var& b);
+/// \f$ \min(a, b) \f$; the gradient goes to a where \f$ a \le b \f$, else to b.
 Var minimum(const Var& a, const Var& b);
+/// \f$ \min(a, b) \f$ with a constant b; \f$ \partial/\partial a = [a \le b] \f$.
 Var minimum(const Var& a, double b);
+/// \f$ \min(a, b) \f$ with a constant a; \f$ \partial/\partial b = [b < a] \f$ (a tie goes to a).
 Var minimum(double a, const Var& b);
 ///@}
 
 /// \name Constant masks
+/// Choosing or blanking elements by a constant 0/1 tensor: the mask is data, only x (a, b) get
+/// gradients.
 ///@{
+
 /// Elementwise choice by a constant 0/1 `mask`: \f$ m\,a + (1 - m)\,b \f$, broadcasting mask,
 /// a and b together. \f$ \partial/\partial a = m \f$, \f$ \partial/\partial b = 1 - m \f$.
 /// Throws ValueError if the mask holds anything but 0 and 1, ShapeError if the shapes do not
@@ -155,7 +181,9 @@ Var masked_fill(const Var& x, Tensor mask, double value);
 ///@}
 
 /// \name Integer labels
+/// Class labels as indices: picking the correct-class scores, and the indicator matrix.
 ///@{
+
 /// Picks one score per row: \f$ y_i = s_{i, \mathrm{idx}_i} \f$ for scores s of shape (N, C),
 /// giving shape (N,) -- the correct-class score of each example. Backward scatter-adds:
 /// \f$ \partial L/\partial s_{ij} = g_i [j = \mathrm{idx}_i] \f$. Throws ShapeError if s is not
@@ -168,7 +196,9 @@ Tensor one_hot(const std::vector<std::size_t>& labels, std::size_t num_classes);
 ///@}
 
 /// \name Shape
+/// Rearranging elements; the gradient is rearranged back.
 ///@{
+
 /// Transpose of a 2-D tensor; the gradient is transposed back. Throws ShapeError otherwise.
 Var transpose(const Var& x);
 /// Same elements (row-major) in a new shape with the same number of elements; the gradient is

@@ -47,17 +47,30 @@ inline constexpr bool always_false_v = false;
 /// The tensor is a constant on the Var's tape; partials as for two Vars (see ops.hpp), with
 /// broadcasting. Throws what the Var op throws (ShapeError if the shapes do not broadcast).
 ///@{
+
+/// \f$ a + b \f$, b a constant tensor; \f$ \partial/\partial a = 1 \f$.
 Var operator+(Var a, Tensor b);
+/// \f$ a + b \f$, a a constant tensor; \f$ \partial/\partial b = 1 \f$.
 Var operator+(Tensor a, Var b);
+/// \f$ a - b \f$, b a constant tensor; \f$ \partial/\partial a = 1 \f$.
 Var operator-(Var a, Tensor b);
+/// \f$ a - b \f$, a a constant tensor; \f$ \partial/\partial b = -1 \f$.
 Var operator-(Tensor a, Var b);
+/// \f$ a b \f$ elementwise, b a constant tensor; \f$ \partial/\partial a = b \f$.
 Var operator*(Var a, Tensor b);
+/// \f$ a b \f$ elementwise, a a constant tensor; \f$ \partial/\partial b = a \f$.
 Var operator*(Tensor a, Var b);
+/// \f$ a / b \f$ elementwise, b a constant tensor; \f$ \partial/\partial a = 1/b \f$.
 Var operator/(Var a, Tensor b);
+/// \f$ a / b \f$ elementwise, a a constant tensor; \f$ \partial/\partial b = -a/b^2 \f$.
 Var operator/(Tensor a, Var b);
+/// \f$ \max(a, b) \f$, b a constant tensor; \f$ \partial/\partial a = [a \ge b] \f$.
 Var maximum(Var a, Tensor b);
+/// \f$ \max(a, b) \f$, a a constant tensor; \f$ \partial/\partial b = [b > a] \f$ (a tie goes to a).
 Var maximum(Tensor a, Var b);
+/// \f$ \min(a, b) \f$, b a constant tensor; \f$ \partial/\partial a = [a \le b] \f$.
 Var minimum(Var a, Tensor b);
+/// \f$ \min(a, b) \f$, a a constant tensor; \f$ \partial/\partial b = [b < a] \f$ (a tie goes to a).
 Var minimum(Tensor a, Var b);
 ///@}
 

@@ -263,6 +263,7 @@ public:
     /// When on, every op's value and every gradient is checked as it is made, and the first
     /// non-finite one throws ValueError naming the op and its node id (log(0), 0/0, ...).
     void set_anomaly_mode(bool on) { anomaly_ = on; }
+    /// True while anomaly mode is on (see set_anomaly_mode()).
     bool anomaly_mode() const { return anomaly_; }
     /// False inside a NoGrad scope.
     bool grad_enabled() const { return no_grad_depth_ == 0; }
@@ -310,6 +311,7 @@ private:
 /// RAII scope in which ops on `tape` record values but no backward (like torch.no_grad()).
 class NoGrad {
 public:
+    /// Until this object is destroyed, ops on `tape` record no backward (scopes nest).
     explicit NoGrad(Tape& tape) : tape_(tape) { ++tape_.no_grad_depth_; }
     ~NoGrad() { --tape_.no_grad_depth_; }
     NoGrad(const NoGrad&) = delete;

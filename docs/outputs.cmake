@@ -62,3 +62,15 @@ else()
     VERBATIM)
   list(APPEND GRADLAB_DOCS_PRODUCTS "${bench}")
 endif()
+
+# The loss landscapes (page 2; the step-size slice and the descent path on page 7): the landscape
+# program at its small default size (500 examples, 41 x 41 grids), on the same data as the tour.
+# Heat maps as PNG (an SVG of a heat map is one rectangle per cell), line plots as SVG.
+if(TARGET landscape)
+  gradlab_docs_run(NAME landscape PROGRAM landscape ARGS --data ${GRADLAB_DOCS_DATA} --out .
+                   FIGURES svm_1d.svg softmax_1d.svg svm_2d_one.png svm_2d_mean.png softmax_2d_mean.png
+                           svm_toy.svg svm_step_sizes.svg svm_trajectory.png)
+endif()
+if(TARGET landscape)
+  gradlab_docs_section(landscape_summary OF landscape FROM "data:" TO "  ./svm_1d.dat")
+endif()

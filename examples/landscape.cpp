@@ -261,10 +261,12 @@ void slices(const LandscapeFigureOptions& o, const Data& all, const Tensor& w, O
 
         // The 2-D slices: one example (angular) and the mean (a bowl).
         t0 = std::chrono::steady_clock::now();
+        // [slices]
         const optim::Landscape2d plane_one =
             optim::linear_landscape_2d(loss.rows(one.y), *one.x, w, d1, d2, grid, grid, run);
         const optim::Landscape2d plane_all =
             optim::linear_landscape_2d(loss.rows(all.y), *all.x, w, d1, d2, grid, grid, run);
+        // [slices]
         seconds += seconds_since(t0);
         out.result.slice_seconds += seconds;
         fmt::print(out.text, "{}: 1-D slices ({} points) and 2-D slices ({} x {}) of 1 and {} examples computed "

@@ -55,6 +55,8 @@ class Text(HTMLParser):
             self.images.append(a["src"])
         if self.depth and tag == "iframe" and (a.get("src") or "").endswith(".svg"):  # \dotfile
             self.images.append(a["src"])
+        if self.depth and tag == "object" and (a.get("data") or "").endswith(".svg"):  # \image html x.svg
+            self.images.append(a["data"])
         if self.depth and (tag in ("pre", "script", "style") or (tag == "div" and "fragment" in cls.split())):
             if tag == "div" and "fragment" in cls.split():
                 self.fragments += 1

@@ -35,6 +35,7 @@ struct Problem {
 
 }  // namespace
 
+// [tape-matcher]
 TEST_CASE("GradientsMatch passes a right tape gradient of every parameter in one statement", "[gradcheck_catch]") {
     Problem p;
     auto loss = [&](Tape& t, const std::vector<Var>& v) {
@@ -42,6 +43,7 @@ TEST_CASE("GradientsMatch passes a right tape gradient of every parameter in one
     };
     REQUIRE_THAT(loss, GradientsMatch({&p.W, &p.b}));
 }
+// [tape-matcher]
 
 TEST_CASE("GradientsMatch fails on a planted wrong gradient and names the parameters in its message",
           "[gradcheck_catch]") {

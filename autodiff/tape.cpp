@@ -166,14 +166,14 @@ Var Tape::close_record(Node& n, const Var* inputs, std::size_t count, BackwardFn
         }
         std::size_t elements = 1;
         for (std::size_t d : in) elements *= d;
-        if (!broadcast || branch.size() != elements) {
+        // Held to the rule: one-input ops and elementwise ones (inputs broadcast to the output);
+        // a fused op such as linear_svm(x, W, b) records per element of its inner scores.
+        const bool applies = broadcast && (count <= 1 || same_shape(in, n.value().shape()));
+        if (applies && branch.size() != elements) {
             const std::string msg =
-                broadcast ? fmt::format("record of '{}': {} branch entries, but its inputs broadcast to shape {} ({} "
-                                        "elements); Node::branch holds one entry per element of that shape",
-                                        n.op, branch.size(), shape_str(in), elements)
-                          : fmt::format("record of '{}': {} branch entries, but its inputs do not broadcast together; "
-                                        "Node::branch holds one entry per element of the inputs' broadcast shape",
-                                        n.op, branch.size());
+                fmt::format("record of '{}': {} branch entries, but its inputs broadcast to shape {} ({} "
+                            "elements); Node::branch holds one entry per element of that shape",
+                            n.op, branch.size(), shape_str(in), elements);
             --size_;  // the node is not recorded
             throw TapeError(msg);
         }

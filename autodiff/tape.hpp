@@ -153,7 +153,9 @@ struct Node {
     /// unary op or a reduction (relu: 1 where x > 0; max: 1 at the picked element; svm: 1 per
     /// active margin), the broadcast shape for maximum / minimum. Two tapes of the same function
     /// at nearby points disagree here exactly where a coordinate crossed the kink. Empty for
-    /// smooth ops. Tape::record throws TapeError for a branch of any other length.
+    /// smooth ops. Tape::record throws TapeError for a branch of any other length. (A fused op
+    /// of several inputs that are not elementwise, such as linear_svm(x, W, b), records one code
+    /// per element of the scores it computes inside, as its own doc says.)
     std::vector<std::uint8_t> branch;
 };
 

@@ -2,7 +2,7 @@
 /// \brief Printing tensors: `std::cout << t` (xtensor's stream operator) and `fmt::print("{}", t)`.
 ///
 /// Kept out of tensor.hpp so that only the translation units that print a tensor include
-/// xtensor's printing machinery (xio.hpp and, through it, <iostream>).
+/// xtensor's printing machinery (xio.hpp and, through it, the iostreams).
 #pragma once
 
 #include <fmt/format.h>

@@ -5,6 +5,9 @@
 /// gradient checker's centered differences are meaningful down to relative errors of 1e-10.
 /// Every function that returns a Tensor returns a concrete array, never a lazy xtensor expression
 /// (an expression holds references to its operands and dangles once they go out of scope).
+///
+/// Printing a tensor (`std::cout << t`, `fmt::print("{}", t)`) takes tensor_io.hpp, which pulls in
+/// xtensor's stream printing: only the translation units that print pay for it.
 #pragma once
 
 #include <cstddef>
@@ -12,9 +15,7 @@
 #include <vector>
 
 #include <fmt/format.h>
-#include <fmt/ostream.h>
 #include <xtensor/xarray.hpp>
-#include <xtensor/xio.hpp>
 
 #include "error.hpp"
 #include "random.hpp"
@@ -79,9 +80,3 @@ void require_same_shape(const char* op, const Shape& a, const Shape& b);
 void require_finite(const char* op, const Tensor& t, const char* what = "input");
 
 }  // namespace gradlab
-
-/// \cond FMT_GLUE
-// Tensors print with fmt through xtensor's stream operator.
-template <>
-struct fmt::formatter<gradlab::Tensor> : fmt::ostream_formatter {};
-/// \endcond

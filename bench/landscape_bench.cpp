@@ -18,10 +18,11 @@
 
 #include <gradlab/autodiff/blas_info.hpp>
 #include <gradlab/autodiff/ops.hpp>
-#include <gradlab/examples/support/datasets.hpp>
 #include <gradlab/losses/scores.hpp>
 #include <gradlab/losses/svm.hpp>
 #include <gradlab/optim/landscape.hpp>
+
+#include "support/datasets.hpp"
 
 namespace {
 

@@ -27,7 +27,7 @@
 #include <gradlab/losses/scores.hpp>
 #include <gradlab/losses/softmax.hpp>
 
-#include <gradlab/examples/support/datasets.hpp>
+#include "support/datasets.hpp"
 
 namespace {
 

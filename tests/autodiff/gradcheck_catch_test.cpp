@@ -1,4 +1,4 @@
-// Tests for autodiff/gradcheck_catch.hpp: the tape-aware matcher checks every Parameter of a
+// Tests for testing/gradcheck_catch.hpp: the tape-aware matcher checks every Parameter of a
 // tape-built loss in one statement, and a failure names them.
 #include <catch2/catch.hpp>
 
@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include <gradlab/autodiff/gradcheck_catch.hpp>
+#include <gradlab/testing/gradcheck_catch.hpp>
 #include <gradlab/autodiff/ops.hpp>
 
 using namespace gradlab;

@@ -12,7 +12,7 @@
 #include <xtensor/xmath.hpp>
 
 #include <gradlab/autodiff/gradcheck.hpp>
-#include <gradlab/autodiff/gradcheck_probe.hpp>
+#include "gradcheck_probe.hpp"  // internal: only autodiff's own tests see autodiff/ directly
 
 // OpenBLAS's thread count, declared by hand (<cblas.h> cannot share a TU with xtensor-blas);
 // weak, as in gradcheck.cpp.

@@ -9,7 +9,7 @@
 #include <xtensor/xmath.hpp>
 
 #include <gradlab/autodiff/gradcheck.hpp>
-#include <gradlab/autodiff/gradcheck_catch.hpp>
+#include <gradlab/testing/gradcheck_catch.hpp>
 
 using gradlab::CheckMethod;
 using gradlab::CheckOptions;

@@ -10,7 +10,7 @@
 
 #include <xtensor/xmath.hpp>
 
-#include <gradlab/autodiff/gradcheck_catch.hpp>
+#include <gradlab/testing/gradcheck_catch.hpp>
 #include <gradlab/autodiff/ops.hpp>
 #include <gradlab/autodiff/tape_check.hpp>
 

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include <gradlab/examples/experiments.hpp>
+#include "experiments.hpp"
 
 #include "example_testing.hpp"
 

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include <gradlab/examples/support/plot.hpp>
+#include "support/plot.hpp"
 
 namespace fs = std::filesystem;
 namespace gp = gradlab::plot;

@@ -8,7 +8,7 @@
 #include <limits>
 #include <vector>
 
-#include <gradlab/autodiff/gradcheck_catch.hpp>
+#include <gradlab/testing/gradcheck_catch.hpp>
 #include <gradlab/autodiff/ops.hpp>
 #include <gradlab/autodiff/tape_check.hpp>
 #include <gradlab/losses/svm.hpp>

@@ -3,7 +3,7 @@
 #include <cmath>
 #include <string>
 
-#include <gradlab/autodiff/gradcheck_catch.hpp>
+#include <gradlab/testing/gradcheck_catch.hpp>
 #include <gradlab/losses/linear_fused.hpp>
 #include <gradlab/losses/scores.hpp>
 #include <gradlab/losses/softmax.hpp>

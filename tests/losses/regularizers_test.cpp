@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include <gradlab/autodiff/gradcheck_catch.hpp>
+#include <gradlab/testing/gradcheck_catch.hpp>
 #include <gradlab/losses/regularizers.hpp>
 #include <gradlab/losses/svm.hpp>
 

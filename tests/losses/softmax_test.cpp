@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include <gradlab/autodiff/gradcheck_catch.hpp>
+#include <gradlab/testing/gradcheck_catch.hpp>
 #include <gradlab/losses/softmax.hpp>
 
 #include "loss_testing.hpp"

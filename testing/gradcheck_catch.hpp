@@ -1,8 +1,9 @@
 /// \file gradcheck_catch.hpp
 /// \brief Catch2 (v2) matcher for gradient checks -- for test code only.
 ///
-/// Header-only and the only gradlab header that includes <catch2/catch.hpp>: include it from
-/// test files, never from library code (the library does not link Catch2). It lets a test read
+/// Header-only and the only gradlab header that includes <catch2/catch.hpp>: it belongs to the
+/// target gradlab::testing, which links Catch2 (the libraries never do). Include it from test
+/// files as <gradlab/testing/gradcheck_catch.hpp>. It lets a test read
 ///
 /// \code
 /// REQUIRE_THAT(analytic, gradlab::GradientMatches(f, x));
@@ -30,9 +31,9 @@
 
 #include <catch2/catch.hpp>
 
-#include "gradcheck.hpp"
-#include "parameter.hpp"
-#include "tape_check.hpp"
+#include <gradlab/autodiff/gradcheck.hpp>
+#include <gradlab/autodiff/parameter.hpp>
+#include <gradlab/autodiff/tape_check.hpp>
 
 namespace gradlab {
 

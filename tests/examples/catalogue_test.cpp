@@ -167,11 +167,6 @@ std::vector<Case> cases(Dirs& dirs) {
     // (The message says "no rows to average" but not the shape (0, 3): reported, not in this file's scope.)
     add("preprocess", "feature_mean of an empty set", [] { gd::feature_mean(gradlab::zeros({0, 3})); }, Kind::Value,
         {"feature_mean", "no rows"});
-    add("preprocess", "append_bias_column to a 1-D tensor", [] {
-            Tensor x = gradlab::zeros({3});
-            gd::append_bias_column(x);
-        },
-        Kind::Shape, {"append_bias_column", "(3,)"});
     return c;
 }
 

@@ -4,6 +4,8 @@
 
 #include <xtensor/xmath.hpp>
 
+#include "ops_internal.hpp"
+
 namespace gradlab {
 
 Shape broadcast_shapes(const char* op, const Shape& a, const Shape& b) {
@@ -29,13 +31,15 @@ Tensor sum_to_shape(const Tensor& g, const Shape& shape, const char* op) {
     Tensor r = g;
     // Leading axes the operand did not have.
     while (r.dimension() > shape.size()) {
-        Tensor s = xt::sum(r, {std::size_t(0)}, xt::evaluation_strategy::immediate);
+        // gradlab's own loop, not xt::sum: xtensor 0.24 reads out of bounds over an axis of
+        // length 0 (an empty batch), and the sum of nothing is 0
+        Tensor s = detail::sum_axis(r, 0, false);
         r = std::move(s);
     }
-    // Axes where the operand had size 1 (evaluated immediately: see the keep_dims trap in DESIGN).
+    // Axes where the operand had size 1 (a plain loop: no keep_dims trap, see DESIGN).
     for (std::size_t ax = 0; ax < shape.size(); ++ax) {
         if (shape[ax] == 1 && r.shape()[ax] != 1) {
-            Tensor s = xt::sum(r, {ax}, xt::keep_dims | xt::evaluation_strategy::immediate);
+            Tensor s = detail::sum_axis(r, ax, true);
             r = std::move(s);
         }
     }

@@ -53,6 +53,11 @@ struct Dataset {
 /// label is below num_classes, and class_names is empty or has num_classes entries.
 void require_valid(const char* op, const Dataset& d);
 
+/// The largest dataset the file loaders accept, in pixels (N x D elements): 2^28, 2 GiB as
+/// doubles -- room for CIFAR-10's 50000 x 3072 train split and Fashion-MNIST's 60000 x 784. A
+/// header or file size that asks for more is refused before anything is allocated.
+inline constexpr std::size_t kMaxDatasetElements = std::size_t{1} << 28;
+
 /// Which part of a dataset to load.
 enum class Split { train, test };
 
@@ -81,7 +86,8 @@ const std::vector<std::string>& fashion_mnist_class_names();
 /// split is read (60000 train or 10000 test images).
 ///
 /// Throws IoError ("fashion-mnist: <file>: <what is wrong>") for a missing or unreadable file, a
-/// wrong magic number, image dimensions other than 28x28, a count above 1000000, different image
+/// wrong magic number, image dimensions other than 28x28, a count whose pixels exceed kMaxDatasetElements, a FIFO, device or
+/// directory in place of a regular file, different image
 /// and label counts, a truncated file, or a label above 9.
 Dataset load_fashion_mnist(Split split, std::optional<std::size_t> limit = std::nullopt,
                            const std::string& dir = {});
@@ -101,8 +107,9 @@ const std::vector<std::string>& cifar10_class_names();
 /// order. With `limit`, only the first `limit` examples are read (and only the batch files needed
 /// for them are opened).
 ///
-/// Throws IoError ("cifar-10: <file>: <what is wrong>") for a missing or empty file, a size that
-/// is not a whole number of records, or a label above 9.
+/// Throws IoError ("cifar-10: <file>: <what is wrong>") for a missing or empty file, something
+/// other than a regular file, a size that is not a whole number of records, more records than
+/// kMaxDatasetElements allows (checked from the file sizes, before allocating), or a label above 9.
 Dataset load_cifar10(const std::string& dir, Split split,
                      std::optional<std::size_t> limit = std::nullopt);
 

@@ -8,6 +8,12 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <tuple>
+#include <utility>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <fmt/format.h>
 #include <xtensor/xbuilder.hpp>
@@ -16,6 +22,36 @@
 namespace gradlab::data {
 
 namespace fs = std::filesystem;
+
+namespace {
+
+// Opens `path` for reading only if it is a regular file. O_NONBLOCK makes open() itself return at
+// once for a FIFO with no writer (a plain open would block forever); the type is then read from
+// the descriptor that was opened (no race with a rename in between), and blocking mode restored.
+// Returns the descriptor and the file's size; throws IoError naming `format` and the file.
+std::pair<int, std::uint64_t> open_regular(const char* format, const std::string& path,
+                                           const std::string& hint = {}) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        throw IoError(fmt::format("{}: {}: cannot open: {}{}", format, path, std::strerror(errno), hint));
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        const bool dir = S_ISDIR(st.st_mode);
+        ::close(fd);
+        throw IoError(fmt::format("{}: {}: not a regular file ({}): only regular files are read", format,
+                                  path, dir ? "a directory" : "a FIFO, socket or device"));
+    }
+    const int flags = ::fcntl(fd, F_GETFL);
+    if (flags >= 0) ::fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+    return {fd, static_cast<std::uint64_t>(st.st_size)};
+}
+
+// n * per <= limit, without overflowing.
+bool product_within(std::uint64_t n, std::uint64_t per, std::uint64_t limit) {
+    return per == 0 || n <= limit / per;
+}
+
+}  // namespace
 
 // ---------------------------------------------------------------------------------------------
 // Fashion-MNIST: IDX files, gzip-compressed or plain
@@ -26,9 +62,9 @@ namespace {
 constexpr const char* kFashion = "fashion-mnist";
 constexpr std::size_t kImageSide = 28;
 constexpr std::size_t kImagePixels = kImageSide * kImageSide;
-// Fashion-MNIST files hold 60000 or 10000 examples; anything far above is a corrupt header, and
-// must not become an allocation.
-constexpr std::size_t kMaxIdxCount = 1'000'000;
+// Fashion-MNIST files hold 60000 or 10000 examples; a count whose pixels would not fit in
+// kMaxDatasetElements is a corrupt (or hostile) header, and must not become an allocation.
+constexpr std::size_t kMaxIdxCount = kMaxDatasetElements / (28 * 28);
 // IDX magic: two zero bytes, the element type (0x08 = unsigned byte), the number of dimensions.
 constexpr std::uint32_t kIdxImagesMagic = 0x00000803;
 constexpr std::uint32_t kIdxLabelsMagic = 0x00000801;
@@ -43,14 +79,16 @@ constexpr std::size_t kNumClasses = 10;
 class GzReader {
 public:
     explicit GzReader(std::string path) : path_(std::move(path)) {
-        errno = 0;
-        file_ = gzopen(path_.c_str(), "rb");
-        if (file_ == nullptr)
-            fail(kFashion, path_,
-                 fmt::format("cannot open: {} (install the Debian package dataset-fashion-mnist, "
-                             "or pass the directory, or set {})",
-                             errno != 0 ? std::strerror(errno) : "out of memory",
-                             kFashionMnistDirEnv));
+        const int fd = open_regular(kFashion, path_,
+                                    fmt::format(" (install the Debian package dataset-fashion-mnist, "
+                                                "or pass the directory, or set {})",
+                                                kFashionMnistDirEnv))
+                           .first;
+        file_ = gzdopen(fd, "rb");  // owns fd from here; gzclose closes it
+        if (file_ == nullptr) {
+            ::close(fd);
+            fail(kFashion, path_, "cannot open: out of memory");
+        }
         gzbuffer(file_, 1u << 17);  // larger than the 8 KiB default: fewer system calls
     }
     ~GzReader() { gzclose(file_); }
@@ -132,7 +170,9 @@ std::size_t read_count(GzReader& in, const char* what) {
     if (count == 0) fail(kFashion, in.path(), fmt::format("the header says 0 {}", what));
     if (count > kMaxIdxCount)
         fail(kFashion, in.path(),
-             fmt::format("implausible count {} {} (at most {} allowed)", count, what, kMaxIdxCount));
+             fmt::format("implausible count {} {}: at most {} are accepted (the dataset limit is {} "
+                         "pixels, kMaxDatasetElements)",
+                         count, what, kMaxIdxCount, kMaxDatasetElements));
     return count;
 }
 
@@ -230,11 +270,23 @@ constexpr const char* kCifar = "cifar-10";
 constexpr std::size_t kCifarPixels = 3 * 32 * 32;
 constexpr std::size_t kCifarRecord = 1 + kCifarPixels;
 
-// The number of whole records in a batch file; throws for a missing, empty or cut-off file.
-std::size_t cifar_records(const std::string& path) {
-    std::error_code ec;
-    const auto bytes = fs::file_size(path, ec);
-    if (ec) fail(kCifar, path, fmt::format("cannot open: {}", ec.message()));
+// A CIFAR-10 batch file, open: its descriptor (closed with the object) and its whole records.
+struct CifarFile {
+    std::string path;
+    int fd = -1;
+    std::size_t records = 0;
+    CifarFile() = default;
+    CifarFile(CifarFile&& o) noexcept : path(std::move(o.path)), fd(o.fd), records(o.records) { o.fd = -1; }
+    CifarFile(const CifarFile&) = delete;
+    CifarFile& operator=(const CifarFile&) = delete;
+    CifarFile& operator=(CifarFile&&) = delete;
+    ~CifarFile() {
+        if (fd >= 0) ::close(fd);
+    }
+};
+
+// The number of whole records in a batch file of `bytes` bytes; throws for an empty or cut-off file.
+std::size_t cifar_records(const std::string& path, std::uint64_t bytes) {
     if (bytes == 0) fail(kCifar, path, "empty file");
     if (bytes % kCifarRecord != 0)
         fail(kCifar, path,
@@ -242,6 +294,18 @@ std::size_t cifar_records(const std::string& path) {
                          "records and {} bytes)",
                          bytes, kCifarRecord, bytes / kCifarRecord, bytes % kCifarRecord));
     return static_cast<std::size_t>(bytes / kCifarRecord);
+}
+
+// Reads exactly n bytes (retrying short reads and EINTR); false at an early end or on an error.
+bool read_full(int fd, unsigned char* dst, std::size_t n) {
+    std::size_t done = 0;
+    while (done < n) {
+        const ssize_t got = ::read(fd, dst + done, n - done);
+        if (got < 0 && errno == EINTR) continue;
+        if (got <= 0) return false;
+        done += static_cast<std::size_t>(got);
+    }
+    return true;
 }
 
 }  // namespace
@@ -263,16 +327,25 @@ Dataset load_cifar10(const std::string& dir, Split split, std::optional<std::siz
     else
         names.push_back("test_batch.bin");
 
-    // Sizes first (from the file system, never from the data), then one allocation.
-    std::vector<std::pair<std::string, std::size_t>> files;  // path, records to read
+    // Sizes first (from the open files' metadata, never from the data), checked against the
+    // dataset limit with overflow-safe arithmetic, then one allocation.
+    std::vector<CifarFile> files;  // records = how many to read from each
     std::size_t total = 0;
     for (const auto& name : names) {
         if (limit && total >= *limit) break;
-        const std::string path = (fs::path(dir) / name).string();
-        const std::size_t records = cifar_records(path);
-        const std::size_t take = limit ? std::min(records, *limit - total) : records;
-        files.emplace_back(path, take);
-        total += take;
+        CifarFile f;
+        f.path = (fs::path(dir) / name).string();
+        std::uint64_t bytes = 0;
+        std::tie(f.fd, bytes) = open_regular(kCifar, f.path);
+        const std::size_t records = cifar_records(f.path, bytes);
+        f.records = limit ? std::min(records, *limit - total) : records;
+        total += f.records;
+        if (!product_within(total, kCifarPixels, kMaxDatasetElements))
+            fail(kCifar, f.path,
+                 fmt::format("too large: {} records so far ({} bytes in this file) exceed the dataset "
+                             "limit of {} pixels (kMaxDatasetElements, {} records); pass a limit",
+                             total, bytes, kMaxDatasetElements, kMaxDatasetElements / kCifarPixels));
+        files.push_back(std::move(f));
     }
 
     Dataset d;
@@ -282,11 +355,11 @@ Dataset load_cifar10(const std::string& dir, Split split, std::optional<std::siz
     d.y.resize(total);
     std::vector<unsigned char> record(kCifarRecord);
     std::size_t row = 0;
-    for (const auto& [path, count] : files) {
-        std::ifstream in(path, std::ios::binary);
-        if (!in) fail(kCifar, path, fmt::format("cannot open: {}", std::strerror(errno)));
+    for (const auto& f : files) {
+        const std::string& path = f.path;
+        const std::size_t count = f.records;
         for (std::size_t r = 0; r < count; ++r, ++row) {
-            if (!in.read(reinterpret_cast<char*>(record.data()), kCifarRecord))
+            if (!read_full(f.fd, record.data(), kCifarRecord))
                 fail(kCifar, path, fmt::format("truncated: expected {} records, read {}", count, r));
             if (record[0] >= kNumClasses)
                 fail(kCifar, path, fmt::format("label out of range: record {} has label {}, "

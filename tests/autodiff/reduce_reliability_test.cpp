@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <gradlab/autodiff/ops.hpp>
+#include <gradlab/autodiff/parameter.hpp>
 #include <gradlab/autodiff/tape.hpp>
 
 using gradlab::Tape;
@@ -22,6 +23,22 @@ TEST_CASE("sum over an empty axis is zeros of the reduced shape, not a segfault"
     // Backward through it: d(sum)/dx is an empty gradient, and nothing is read out of bounds.
     t.backward(gradlab::sum(s0));
     CHECK(x.grad().shape() == gradlab::Shape{0, 3});
+}
+
+TEST_CASE("backward through an empty batch plus a broadcast bias gives the bias a zero gradient, not a segfault",
+          "[ops][reduce][reliability]") {
+    Tape t;
+    gradlab::Parameter b{Tensor{1.0, 2.0, 3.0}, "b"};
+    auto x = t.constant(gradlab::zeros({0, 3}));  // an empty batch
+    auto s = x + t.watch(b);                      // (0, 3): the bias is broadcast over 0 rows
+    t.backward(gradlab::sum(s));                  // sum_to_shape sums the (0, 3) gradient to (3,)
+    REQUIRE(b.grad.shape() == gradlab::Shape{3});
+    for (double v : b.grad) CHECK(v == 0.0);
+    gradlab::Parameter c{Tensor{{5.0, 6.0, 7.0}}, "c"};  // (1, 3): the keepdims path
+    Tape t2;
+    t2.backward(gradlab::sum(t2.constant(gradlab::zeros({0, 3})) * t2.watch(c)));
+    REQUIRE(c.grad.shape() == gradlab::Shape{1, 3});
+    for (double v : c.grad) CHECK(v == 0.0);
 }
 
 TEST_CASE("sum over an axis equals the sum of the slices, in every position of the axis", "[ops][reduce]") {

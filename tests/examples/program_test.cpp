@@ -54,7 +54,7 @@ const std::vector<Program>& programs() {
         {"gradient_descent", gradient_descent_main}, {"numerical_gradient", numerical_gradient_main},
         {"gradient_check", gradient_check_main}, {"train", train_main},
         {"custom_loss", custom_loss_main},       {"tape_graph", tape_graph_main},
-        {"tour", tour_main}};
+        {"landscape", landscape_main},           {"tour", tour_main}};
     return all;
 }
 

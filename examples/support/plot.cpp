@@ -305,7 +305,7 @@ FigureFiles write_figure(const LineFigure& figure, const std::string& dir, const
     if (plot.series.empty()) throw ValueError(fmt::format("plot: {}: no series to draw", stem));
     std::string data;
     std::string body = labels(plot.title, plot.x_label, plot.y_label);
-    body += "set grid\nset key " + figure.key + "\n";
+    body += "set grid\nset key " + figure.key + "\nset autoscale xfix\n";
     if (plot.log_x) body += "set logscale x\nset format x '%.0e'\n";
     if (plot.log_y) body += "set logscale y\nset format y '%g'\n";
     std::string command = "plot ";

@@ -10,6 +10,8 @@
 // value and your hand-derived gradient yourself and hand both to Tape::record -- faster, and the
 // route where mistakes hide. The tape-fed checker (tape_check.hpp) compares each with centered
 // differences; at a kink it names the op whose branch flipped instead of calling it wrong.
+#include "custom_loss.hpp"
+
 #include <cmath>
 #include <cstdint>
 #include <limits>

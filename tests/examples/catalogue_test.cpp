@@ -16,8 +16,16 @@
 #include <sstream>
 
 #include "../support/catalogue.hpp"
-#include "experiments.hpp"
 #include "support/datasets.hpp"
+#include "gradient_check.hpp"
+#include "gradient_descent.hpp"
+#include "landscape.hpp"
+#include "numerical_gradient.hpp"
+#include "random_local_search.hpp"
+#include "random_search.hpp"
+#include "tape_graph.hpp"
+#include "tour.hpp"
+#include "train.hpp"
 
 namespace fs = std::filesystem;
 namespace gd = gradlab::data;

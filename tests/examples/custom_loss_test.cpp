@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "example_testing.hpp"
+#include "custom_loss.hpp"
 
 using namespace gradlab::examples;
 using Catch::Contains;

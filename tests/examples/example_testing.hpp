@@ -6,7 +6,7 @@
 #include <random>
 #include <string>
 
-#include "experiments.hpp"
+#include "support/experiment.hpp"
 #include "support/datasets.hpp"
 
 /// Ends the running test as *skipped*: ctest marks a test whose output matches "SKIPPED:" as

@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "experiments.hpp"
 
 #include "example_testing.hpp"
+#include "landscape.hpp"
 
 using namespace gradlab::examples;
 namespace fs = std::filesystem;

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "example_testing.hpp"
+#include "tour.hpp"
 
 using namespace gradlab::examples;
 using Catch::Contains;

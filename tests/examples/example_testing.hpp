@@ -1,9 +1,8 @@
-// Shared by the examples' tests: hermetic data options, temporary directories, whether the real
+// Shared by the examples' tests: hermetic data options, whether the real
 // Fashion-MNIST files are installed, and how a test that cannot run says so.
 #pragma once
 
 #include <filesystem>
-#include <random>
 #include <string>
 
 #include "support/experiment.hpp"
@@ -34,26 +33,5 @@ inline bool have_fashion_mnist() {
     return std::filesystem::exists(std::filesystem::path(gradlab::data::fashion_mnist_dir()) /
                                    "train-images-idx3-ubyte.gz");
 }
-
-/// A fresh empty directory under the system's temporary directory, removed on destruction.
-class TempDir {
-public:
-    explicit TempDir(const std::string& tag) {
-        std::random_device rd;
-        path_ = std::filesystem::temp_directory_path() /
-                ("gradlab-" + tag + "-" + std::to_string(rd()) + std::to_string(rd()));
-        std::filesystem::create_directories(path_);
-    }
-    ~TempDir() {
-        std::error_code ec;
-        std::filesystem::remove_all(path_, ec);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    const std::filesystem::path& path() const { return path_; }
-
-private:
-    std::filesystem::path path_;
-};
 
 }  // namespace examples_testing

@@ -11,6 +11,7 @@
 #include <vector>
 
 
+#include "../support/scratch_dir.hpp"
 #include "example_testing.hpp"
 #include "landscape.hpp"
 
@@ -64,7 +65,7 @@ LandscapeFigureOptions smoke(const fs::path& dir, std::ostream& out) {
 
 TEST_CASE("landscape writes every figure, each slice's data with its grid's rows and columns",
           "[landscape]") {
-    examples_testing::TempDir dir("landscape");
+    test_support::ScratchDir dir("landscape");
     std::ostringstream out;
     const LandscapeFigureOptions o = smoke(dir.path(), out);
     const LandscapeFigureResult r = run_landscape(o);
@@ -119,7 +120,7 @@ TEST_CASE("landscape writes every figure, each slice's data with its grid's rows
 }
 
 TEST_CASE("landscape refuses sizes it cannot draw", "[landscape]") {
-    examples_testing::TempDir dir("landscape-bad");
+    test_support::ScratchDir dir("landscape-bad");
     std::ostringstream out;
     LandscapeFigureOptions o = smoke(dir.path(), out);
     o.grid = 1;

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "../support/scratch_dir.hpp"
 #include "example_testing.hpp"
 #include "tape_graph.hpp"
 
@@ -12,7 +13,7 @@ using namespace gradlab::examples;
 using Catch::Contains;
 
 TEST_CASE("tape_graph prints the tape and writes a DOT digraph with one box per node") {
-    examples_testing::TempDir dir("tape-graph");
+    test_support::ScratchDir dir("tape-graph");
     std::ostringstream out;
     TapeGraphOptions o;
     o.out_dir = (dir.path() / "nested").string();  // created if missing
@@ -38,7 +39,7 @@ TEST_CASE("tape_graph prints the tape and writes a DOT digraph with one box per 
 }
 
 TEST_CASE("with Graphviz installed, tape_graph renders a PNG") {
-    examples_testing::TempDir dir("tape-graph-png");
+    test_support::ScratchDir dir("tape-graph-png");
     std::ostringstream out;
     TapeGraphOptions o;
     o.out_dir = dir.path().string();

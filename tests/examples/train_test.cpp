@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "../support/scratch_dir.hpp"
 #include "example_testing.hpp"
 #include "train.hpp"
 
@@ -11,7 +12,7 @@ using namespace gradlab::examples;
 using Catch::Contains;
 
 TEST_CASE("Adam on a linear softmax classifier separates the blobs, with one validation accuracy per epoch") {
-    examples_testing::TempDir dir("train");
+    test_support::ScratchDir dir("train");
     std::ostringstream out;
     TrainOptions o;
     o.data = examples_testing::blobs(1000, 300);

@@ -29,11 +29,11 @@
 #include "support/program.hpp"
 
 namespace gradlab::examples {
-namespace {
 
 using losses::Labels;
 using losses::require_scores_and_labels;  // (N, C) scores, N labels, each < C: else a clear error
 
+// The four losses are declared in custom_loss.hpp, so that the tests check these very definitions.
 // [composed]
 Var smooth_svm_composed(const Var& s, const Labels& y) {
     require_scores_and_labels("smooth_svm", s.value(), y);
@@ -68,7 +68,7 @@ Var smooth_svm_op(const Var& s, const Labels& y) {
             grad(i, y[i]) -= g;  // s_{i,y_i} enters every margin of row i with a minus sign
         }
     return s.tape().record("smooth_svm", scalar(total / n), {s},
-                           [grad](const BackwardArgs& a) { return Grads{grad * a.grad()}; });
+                           [grad](const BackwardArgs& args) { return Grads{grad * args.grad()}; });
 }
 
 Var crammer_singer_op(const Var& s, const Labels& y) {
@@ -89,9 +89,11 @@ Var crammer_singer_op(const Var& s, const Labels& y) {
         branch[i * c + k] = 1;
     }
     return s.tape().record("crammer_singer", scalar(total / n), {s},
-                           [grad](const BackwardArgs& a) { return Grads{grad * a.grad()}; }, std::move(branch));
+                           [grad](const BackwardArgs& args) { return Grads{grad * args.grad()}; }, std::move(branch));
 }
 // [custom-op]
+
+namespace {
 
 using LossFn = Var (*)(const Var&, const Labels&);
 

@@ -1,11 +1,15 @@
 /// \file custom_loss.hpp
-/// \brief Write your own loss: options and result, for the tour and the tests (custom_loss.cpp).
+/// \brief Write your own loss: options and result, for the tour and the tests, and the four
+/// losses the example writes, so that the tests check the example's own code (custom_loss.cpp).
 #pragma once
 
 #include <cstddef>
 #include <ostream>
 #include <string>
 #include <vector>
+
+#include <gradlab/autodiff/tape.hpp>
+#include <gradlab/losses/metrics.hpp>
 
 namespace gradlab::examples {
 
@@ -29,6 +33,18 @@ struct CustomLossResult {
     std::vector<CustomLossRoute> kink_routes;  ///< Crammer-Singer, checked in dL/ds on its kinks
     bool all_passed = false;
 };
+
+/// The smooth SVM, composed of tape ops:
+/// \f$ L = \frac{1}{N} \sum_i \sum_{j \ne y_i} \log(1 + e^{s_{ij} - s_{i y_i} + 1}) \f$.
+Var smooth_svm_composed(const Var& s, const losses::Labels& y);
+/// The smooth SVM as a custom op: value and hand-derived dL/ds handed to Tape::record.
+Var smooth_svm_op(const Var& s, const losses::Labels& y);
+/// The Crammer-Singer hinge, composed of tape ops:
+/// \f$ L = \frac{1}{N} \sum_i \max(0, 1 + \max_{j \ne y_i} s_{ij} - s_{i y_i}) \f$.
+Var crammer_singer_composed(const Var& s, const losses::Labels& y);
+/// The Crammer-Singer hinge as a custom op, recording which class was each row's active best
+/// wrong one (its kinks) for the checker.
+Var crammer_singer_op(const Var& s, const losses::Labels& y);
 
 /// A smooth SVM and the Crammer-Singer hinge, each written twice, composed and as a custom op,
 /// each checked (custom_loss.cpp).

@@ -7,12 +7,12 @@
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <iterator>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "example_testing.hpp"
 #include "support/plot.hpp"
 #include "../support/scratch_dir.hpp"
 
@@ -20,37 +20,6 @@ namespace fs = std::filesystem;
 namespace gp = gradlab::plot;
 
 namespace {
-
-// A data file's blocks (separated by two blank lines), each as its non-empty lines split into
-// whitespace-separated fields (a quoted label counts as one field).
-std::vector<std::vector<std::vector<std::string>>> blocks(const std::string& text) {
-    std::vector<std::vector<std::vector<std::string>>> out(1);
-    std::istringstream in(text);
-    std::string line;
-    int blank = 0;
-    while (std::getline(in, line)) {
-        if (line.empty()) {
-            if (++blank == 2) out.emplace_back();
-            continue;
-        }
-        blank = 0;
-        std::vector<std::string> fields;
-        std::istringstream ls(line);
-        std::string f;
-        while (ls >> f) {
-            if (f.front() == '"')
-                while (f.back() != '"' || f.size() == 1) {
-                    std::string more;
-                    if (!(ls >> more)) break;
-                    f += " " + more;
-                }
-            fields.push_back(f);
-        }
-        out.back().push_back(fields);
-    }
-    while (!out.empty() && out.back().empty()) out.pop_back();
-    return out;
-}
 
 // Width and height from a PNG's IHDR chunk (bytes 16..23, big-endian), after checking the
 // signature and the chunk's name.
@@ -121,7 +90,7 @@ TEST_CASE("a heatmap figure writes its grid as rows x cols lines of (x, y, value
     const gp::FigureFiles files = gp::write_figure(bowl_figure(), dir.path().string(), "bowl");
     CHECK(files.data == (dir.path() / "bowl.dat").string());
     CHECK(files.script == (dir.path() / "bowl.gp").string());
-    const auto b = blocks(test_support::read_bytes(files.data));
+    const auto b = examples_testing::figure_blocks(test_support::read_bytes(files.data));
     REQUIRE(b.size() == 2);
     REQUIRE(b[0].size() == 11 * 15);
     for (const auto& row : b[0]) CHECK(row.size() == 3);
@@ -140,7 +109,7 @@ TEST_CASE("a line figure writes one two-column block per curve and a labelled bl
     test_support::ScratchDir dir("figure");
     NoPath no_gnuplot;
     const gp::FigureFiles files = gp::write_figure(marked_line(), dir.path().string(), "steps");
-    const auto b = blocks(test_support::read_bytes(files.data));
+    const auto b = examples_testing::figure_blocks(test_support::read_bytes(files.data));
     REQUIRE(b.size() == 3);
     CHECK(b[0].size() == 4);
     CHECK(b[1].size() == 2);

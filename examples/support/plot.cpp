@@ -102,12 +102,18 @@ std::string tail(const fs::path& log) {
     return out.empty() ? " (no messages)" : out;
 }
 
-// Runs gnuplot on `script`, drawing into a private temporary directory, and puts the image at
+// A figure as gnuplot sees it: the data file's text, and the commands that draw it from the
+// variable `data` (all of the script but the terminal and output lines). Built once by
+// line_drawing() / heatmap_drawing(), whichever way the figure goes out.
+struct Drawing {
+    std::string data;
+    std::string body;
+};
+
+// Runs gnuplot on `drawing` with `terminal`, in a private temporary directory, and puts the image at
 // `path` with write_file_atomic only when gnuplot succeeded: a reader of `path` never sees half
 // an image, and a failed drawing leaves `path` as it was.
-// `body` is the script minus its first line (the terminal) and the output line.
-void render(const std::string& terminal, const std::string& body, const std::string& data,
-            const std::string& path) {
+void render(const std::string& terminal, const Drawing& drawing, const std::string& path) {
     const fs::path target = fs::absolute(path);
     std::error_code ec;
     if (!fs::is_directory(target.parent_path(), ec))
@@ -123,11 +129,11 @@ void render(const std::string& terminal, const std::string& body, const std::str
     const fs::path data_file = tmp.path() / "data.dat";
     const fs::path script_file = tmp.path() / "plot.gp";
     const fs::path log_file = tmp.path() / "gnuplot.log";
-    write_file(data_file, data);
+    write_file(data_file, drawing.data);
     std::string script = terminal + "\nset output " + quoted(image.string()) + "\n";
     script += "set datafile missing 'NaN'\n";
     script += "data = " + quoted(data_file.string()) + "\n";
-    script += body;
+    script += drawing.body;
     script += "set output\n";  // closes and flushes the image before gnuplot exits
     write_file(script_file, script);
 
@@ -194,11 +200,9 @@ std::string overlay_clauses(const Overlay& o, std::size_t index, const char* col
     return c;
 }
 
-// Writes data and script, then draws PNG and SVG if gnuplot is there. `body` draws the figure
-// from the variable `data` and ends with its plot command.
+// Writes data and script, then draws PNG and SVG if gnuplot is there.
 FigureFiles finish_figure(const std::string& dir, const std::string& stem, const std::string& title,
-                          std::size_t width, std::size_t height, const std::string& data,
-                          const std::string& body) {
+                          std::size_t width, std::size_t height, const Drawing& drawing) {
     const fs::path base = fs::path(dir) / stem;
     FigureFiles files;
     files.data = base.string() + ".dat";
@@ -211,9 +215,9 @@ FigureFiles finish_figure(const std::string& dir, const std::string& stem, const
                          " && gnuplot " + stem + ".gp   (writes " + stem + ".png and " + stem +
                          ".svg)\n";
     script += "set datafile missing 'NaN'\ndata = " + quoted(stem + ".dat") + "\n";
-    script += png_terminal + "\nset output " + quoted(stem + ".png") + "\n" + body + "set output\n";
+    script += png_terminal + "\nset output " + quoted(stem + ".png") + "\n" + drawing.body + "set output\n";
     script += svg_terminal + "\nset output " + quoted(stem + ".svg") + "\nreplot\nset output\n";
-    write_file_atomic(files.data, data, "write_figure");
+    write_file_atomic(files.data, drawing.data, "write_figure");
     write_file_atomic(files.script, script, "write_figure");
 
     if (!gnuplot_available()) {
@@ -222,20 +226,13 @@ FigureFiles finish_figure(const std::string& dir, const std::string& stem, const
                                     files.data, files.script, dir, stem);
         return files;
     }
-    render(png_terminal, body, data, png);
-    render(svg_terminal, body, data, svg);
+    render(png_terminal, drawing, png);
+    render(svg_terminal, drawing, svg);
     files.images = {png, svg};
     return files;
 }
 
-// A figure as gnuplot sees it: the data file's text, and the commands that draw it from the
-// variable `data` (all of the script but the terminal and output lines). `name` (the stem, or
-// draw()'s path) names the figure in error messages.
-struct Drawing {
-    std::string data;
-    std::string body;
-};
-
+// `name` (the stem, or draw()'s path) names the figure in error messages.
 Drawing line_drawing(const LineFigure& figure, const std::string& name) {
     const LinePlot& plot = figure.plot;
     if (plot.series.empty()) throw ValueError(fmt::format("plot: {}: no series to draw", name));
@@ -324,31 +321,27 @@ bool gnuplot_available() { return !examples::find_on_path("gnuplot").empty(); }
 
 FigureFiles write_figure(const LineFigure& figure, const std::string& dir, const std::string& stem) {
     require_stem(dir, stem);
-    const Drawing d = line_drawing(figure, stem);
-    return finish_figure(dir, stem, figure.plot.title, figure.plot.width, figure.plot.height, d.data, d.body);
+    return finish_figure(dir, stem, figure.plot.title, figure.plot.width, figure.plot.height,
+                         line_drawing(figure, stem));
 }
 
 FigureFiles write_figure(const HeatmapFigure& figure, const std::string& dir, const std::string& stem) {
     require_stem(dir, stem);
-    const Drawing d = heatmap_drawing(figure, stem);
-    return finish_figure(dir, stem, figure.map.title, figure.map.width, figure.map.height, d.data, d.body);
+    return finish_figure(dir, stem, figure.map.title, figure.map.width, figure.map.height,
+                         heatmap_drawing(figure, stem));
 }
 
 // draw(): the same drawing as write_figure's, as one image and nothing else.
 void draw(const LinePlot& plot, const std::string& path) {
-    const std::string terminal = terminal_for(path, plot.width, plot.height);
     LineFigure figure;
     figure.plot = plot;
-    const Drawing d = line_drawing(figure, path);
-    render(terminal, d.body, d.data, path);
+    render(terminal_for(path, plot.width, plot.height), line_drawing(figure, path), path);
 }
 
 void draw(const Heatmap& map, const std::string& path) {
-    const std::string terminal = terminal_for(path, map.width, map.height);
     HeatmapFigure figure;
     figure.map = map;
-    const Drawing d = heatmap_drawing(figure, path);
-    render(terminal, d.body, d.data, path);
+    render(terminal_for(path, map.width, map.height), heatmap_drawing(figure, path), path);
 }
 
 }  // namespace gradlab::plot

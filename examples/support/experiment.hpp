@@ -5,7 +5,7 @@
 /// Each experiment is one file, examples/<name>.cpp, read top to bottom: the notes' section it
 /// retells, the experiment function, and its program's body with the flags. Its options and
 /// result, the types the tour and the tests need to call it, are in examples/<name>.hpp beside it.
-/// No xtensor in these headers.
+/// No xtensor in this header.
 #pragma once
 
 #include <cstddef>

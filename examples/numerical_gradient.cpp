@@ -9,6 +9,8 @@
 // with it (the notes' "problem of efficiency"): one numerical gradient costs two loss
 // evaluations per weight, while the tape's analytic gradient costs about one forward and one
 // backward pass, whatever the number of weights. We time both and measure how far apart they are.
+#include "numerical_gradient.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>

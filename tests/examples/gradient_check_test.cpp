@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "example_testing.hpp"
+#include "gradient_check.hpp"
 
 using namespace gradlab::examples;
 using Catch::Contains;

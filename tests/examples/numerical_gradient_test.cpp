@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "example_testing.hpp"
+#include "numerical_gradient.hpp"
 
 using namespace gradlab::examples;
 using Catch::Contains;

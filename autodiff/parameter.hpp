@@ -43,13 +43,14 @@ struct Parameter {
     /// A parameter with initial value `v`, a zero gradient of its shape, and a name for reports.
     /// Throws ShapeError naming the Parameter if v's shape is above kMaxTensorElements or v does
     /// not hold the elements its shape needs (a moved-from Tensor).
-    explicit Parameter(Tensor v, std::string n = "") : value(std::move(v)), name(std::move(n)) {
+    explicit Parameter(Tensor v, std::string n = "") : value(std::move(v)), name(std::move(n)), link_(new_link()) {
         require_leaf_tensor("Parameter", name.empty() ? "W" : name.c_str(), value);
         grad = zeros(value.shape());
     }
 
     /// A new Parameter with a copy of `other`'s value, gradient and name (not watched by any tape).
-    Parameter(const Parameter& other) : value(other.value), grad(other.grad), name(other.name) {}
+    Parameter(const Parameter& other)
+        : value(other.value), grad(other.grad), name(other.name), link_(new_link()) {}
 
     /// Takes `other`'s value, gradient and name, and the tapes' references to it: their backward
     /// passes send the gradient here. `other` is left moved-from (watch() refuses it).
@@ -91,8 +92,15 @@ struct Parameter {
 
 private:
     friend class Tape;
-    // Made by the first watch(), shared with every tape that watches this Parameter.
+    // Made with the Parameter (so that tapes on several threads may watch one Parameter: watch()
+    // only reads it), shared with every tape that watches it; null once moved from, until a
+    // watch() of the refilled Parameter makes a new one.
     std::shared_ptr<detail::ParameterLink> link_;
+    std::shared_ptr<detail::ParameterLink> new_link() {
+        auto link = std::make_shared<detail::ParameterLink>();
+        link->param = this;
+        return link;
+    }
 };
 
 }  // namespace gradlab

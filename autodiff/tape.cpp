@@ -199,8 +199,7 @@ Var Tape::watch(Parameter& p) {
     const char* label = p.name.empty() ? "W" : p.name.c_str();
     require_leaf_tensor("watch", label, p.value);  // e.g. a moved-from Parameter
     if (!same_shape(p.grad.shape(), p.value.shape()) || p.grad.size() != p.value.size()) p.zero_grad();
-    if (!p.link_) p.link_ = std::make_shared<detail::ParameterLink>();
-    p.link_->param = &p;
+    if (!p.link_) p.link_ = p.new_link();  // moved from, then given a value again
     Node& n = append("param");
     n.stored = p.value;  // a copy (the parameter may change before backward), into the reused buffer
     check_value(n);

@@ -229,6 +229,12 @@ TEST_CASE("many tapes created and destroyed on several threads: no live Var is r
                     Var z = tape->variable(Tensor{v});
                     if (z.item() != v) ++wrong;
                     dead = z;
+                    // A Parameter of this thread, moved after watch(): its link goes along.
+                    Parameter p(Tensor{v}, "p");
+                    Var vp = tape->watch(p);
+                    Parameter moved(std::move(p));
+                    tape->backward(gradlab::sum(vp * vp));
+                    if (moved.grad(0) != 2.0 * v) ++wrong;
                 } catch (const gradlab::Error&) {
                     ++false_alarms;
                 }

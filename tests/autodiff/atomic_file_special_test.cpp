@@ -16,42 +16,29 @@
 #include <gradlab/autodiff/atomic_file.hpp>
 #include <gradlab/autodiff/error.hpp>
 
+#include "../support/scratch_dir.hpp"
+
 namespace fs = std::filesystem;
 using Catch::Matchers::Contains;
 
-namespace {
-
-// A fresh directory under the system temp dir, removed with everything in it at scope exit.
-struct SpecialDir {
-    fs::path path;
-    SpecialDir() : path(fs::temp_directory_path() / ("gradlab-atomic-special-" + std::to_string(::getpid()))) {
-        fs::remove_all(path);
-        fs::create_directories(path);
-    }
-    ~SpecialDir() { fs::remove_all(path); }
-    std::size_t entries() const {
-        return static_cast<std::size_t>(std::distance(fs::directory_iterator(path), fs::directory_iterator()));
-    }
-};
-
-}  // namespace
+using test_support::ScratchDir;
 
 TEST_CASE("write_file_atomic refuses to replace a FIFO, a directory or a symbolic link, and leaves each as it was",
           "[atomic_file][reliability]") {
-    SpecialDir dir;
-    const std::string fifo = (dir.path / "pipe").string();
+    ScratchDir dir("atomic-special");
+    const std::string fifo = (dir.path() / "pipe").string();
     REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
     CHECK_THROWS_AS(gradlab::write_file_atomic(fifo, "bytes"), gradlab::IoError);
     CHECK_THROWS_WITH(gradlab::write_file_atomic(fifo, "bytes", "save_checkpoint"),
                       Contains("save_checkpoint") && Contains(fifo) && Contains("a FIFO"));
     CHECK(fs::is_fifo(fifo));
 
-    const fs::path sub = dir.path / "sub";
+    const fs::path sub = dir.path() / "sub";
     fs::create_directory(sub);
     CHECK_THROWS_WITH(gradlab::write_file_atomic(sub.string(), "bytes"), Contains("a directory"));
     CHECK(fs::is_directory(sub));
 
-    const fs::path link = dir.path / "link";
+    const fs::path link = dir.path() / "link";
     fs::create_symlink("pipe", link);
     CHECK_THROWS_WITH(gradlab::write_file_atomic(link.string(), "bytes"), Contains("a symbolic link"));
     CHECK(fs::is_symlink(link));
@@ -60,8 +47,8 @@ TEST_CASE("write_file_atomic refuses to replace a FIFO, a directory or a symboli
 
 TEST_CASE("write_file_atomic refuses to replace a character device (a copy of /dev/null, never the real one)",
           "[atomic_file][reliability]") {
-    SpecialDir dir;
-    const std::string dev = (dir.path / "null").string();
+    ScratchDir dir("atomic-special");
+    const std::string dev = (dir.path() / "null").string();
     if (::mknod(dev.c_str(), S_IFCHR | 0666, makedev(1, 3)) != 0) {
         WARN("SKIPPED: cannot make a device node here (not root, or no CAP_MKNOD)");
         return;
@@ -72,8 +59,8 @@ TEST_CASE("write_file_atomic refuses to replace a character device (a copy of /d
 }
 
 TEST_CASE("write_file_atomic still replaces a regular file and creates a missing one", "[atomic_file][reliability]") {
-    SpecialDir dir;
-    const std::string file = (dir.path / "f.bin").string();
+    ScratchDir dir("atomic-special");
+    const std::string file = (dir.path() / "f.bin").string();
     gradlab::write_file_atomic(file, "one");
     gradlab::write_file_atomic(file, "two!");
     CHECK(fs::file_size(file) == 4);
@@ -82,8 +69,8 @@ TEST_CASE("write_file_atomic still replaces a regular file and creates a missing
 
 TEST_CASE("a write that fails after its temporary was made removes the temporary and keeps the old file",
           "[atomic_file][reliability]") {
-    SpecialDir dir;
-    const std::string file = (dir.path / "keep.bin").string();
+    ScratchDir dir("atomic-special");
+    const std::string file = (dir.path() / "keep.bin").string();
     gradlab::write_file_atomic(file, "old");
     // A file-size limit of 4 bytes makes write() fail with EFBIG part way through the new bytes
     // (SIGXFSZ ignored, so the process is not killed); restored before any CHECK.

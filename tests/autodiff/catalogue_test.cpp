@@ -8,7 +8,6 @@
 #include <memory>
 #include <random>
 
-#include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -19,6 +18,7 @@
 #include <gradlab/autodiff/tape.hpp>
 
 #include "../support/catalogue.hpp"
+#include "../support/scratch_dir.hpp"
 
 using catalogue::Case;
 using catalogue::Kind;
@@ -359,53 +359,24 @@ std::vector<Case> cases() {
         {"save_x", "/nonexistent-gradlab-dir/f.bin"});
     add("atomic_file", "a path that is a directory",
         [] {
-            char dir[] = "/tmp/gradlab-catalogue-XXXXXX";
-            REQUIRE(::mkdtemp(dir) != nullptr);
-            try {
-                gradlab::write_file_atomic(dir, "x");
-            } catch (...) {
-                ::rmdir(dir);
-                throw;
-            }
-            ::rmdir(dir);
+            test_support::ScratchDir dir("catalogue");
+            gradlab::write_file_atomic(dir.path().string(), "x");
         },
-        Kind::Io, {"write_file_atomic", "/tmp/gradlab-catalogue-", "a directory"});
+        Kind::Io, {"write_file_atomic", "gradlab-catalogue-", "a directory"});
     add("atomic_file", "a path that is a FIFO",
         [] {
-            char dir[] = "/tmp/gradlab-catalogue-XXXXXX";
-            REQUIRE(::mkdtemp(dir) != nullptr);
-            const std::string fifo = std::string(dir) + "/pipe";
+            test_support::ScratchDir dir("catalogue");
+            const std::string fifo = dir.file("pipe");
             REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
-            auto cleanup = [&] {
-                ::unlink(fifo.c_str());
-                ::rmdir(dir);
-            };
-            try {
-                gradlab::write_file_atomic(fifo, "x", "save_checkpoint");
-            } catch (...) {
-                cleanup();
-                throw;
-            }
-            cleanup();
+            gradlab::write_file_atomic(fifo, "x", "save_checkpoint");
         },
         Kind::Io, {"save_checkpoint", "/pipe", "a FIFO"});
     add("atomic_file", "a path that is a symbolic link",
         [] {
-            char dir[] = "/tmp/gradlab-catalogue-XXXXXX";
-            REQUIRE(::mkdtemp(dir) != nullptr);
-            const std::string link = std::string(dir) + "/link";
+            test_support::ScratchDir dir("catalogue");
+            const std::string link = dir.file("link");
             REQUIRE(::symlink("target", link.c_str()) == 0);
-            auto cleanup = [&] {
-                ::unlink(link.c_str());
-                ::rmdir(dir);
-            };
-            try {
-                gradlab::write_file_atomic(link, "x");
-            } catch (...) {
-                cleanup();
-                throw;
-            }
-            cleanup();
+            gradlab::write_file_atomic(link, "x");
         },
         Kind::Io, {"write_file_atomic", "/link", "symbolic link"});
     return c;

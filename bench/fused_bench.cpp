@@ -7,6 +7,9 @@
 // BM_Fused<Loss>/threads:T       linear_loss_grad(): loss + dL/dW + dL/db in one pass over X
 // BM_FusedTape<Loss>/threads:T   the same through the tape op (linear_svm / linear_softmax), backward
 // BM_Composed<Loss>/threads:T    matmul(X, W) + b, the composed loss, backward (two OpenBLAS GEMMs)
+// BM_FusedInCache<Loss>/rows:R    the fused kernel (1 thread) on the first R rows of X, small enough to
+//                                stay in cache between calls: its arithmetic rate without the stream
+//                                from memory (counter GFLOPs, 4 N D C flops per call)
 // BM_GemmScores/threads:T        bound: S = X W alone (cblas_dgemm, 10 columns)
 // BM_GemmGradW/threads:T         bound: dW = X^T dS alone
 // BM_SquareDgemm/threads:T       bound: a 2000 x 2000 dgemm, for the machine's FLOP rate (counter GFLOPs)
@@ -80,6 +83,28 @@ void fused(benchmark::State& state, gl::LinearLoss loss) {
     state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(kN));
 }
 
+// The kernel on R rows that stay in the caches from one call to the next.
+void fused_in_cache(benchmark::State& state, gl::LinearLoss loss) {
+    gl::set_kernel_threads(1);
+    Problem& p = problem();
+    const auto rows = static_cast<std::size_t>(state.range(0));
+    Tensor dw = gradlab::zeros({kD, kC}), db = gradlab::zeros({kC});
+    gl::LinearLossInputs in;
+    in.x = p.x->data();
+    in.x_rows = in.batch = rows;
+    in.dims = kD;
+    in.w = p.w.data();
+    in.classes = kC;
+    in.b = p.b.data();
+    in.labels = p.y.data();
+    for (auto _ : state) {
+        benchmark::DoNotOptimize(gl::linear_loss_grad(loss, in, {dw.data(), db.data(), nullptr}));
+        benchmark::ClobberMemory();
+    }
+    state.counters["GFLOPs"] =
+        benchmark::Counter(4.0 * rows * kD * kC * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
+}
+
 // route 0: composed (matmul + loss from tape ops), 1: the fused tape op.
 void on_tape(benchmark::State& state, gl::LinearLoss loss, bool fused_op) {
     set_threads(state);
@@ -130,6 +155,8 @@ void BM_GradientDescentStep(benchmark::State& state) {
 
 void BM_FusedSvm(benchmark::State& s) { fused(s, gl::LinearLoss::Svm); }
 void BM_FusedSoftmax(benchmark::State& s) { fused(s, gl::LinearLoss::Softmax); }
+void BM_FusedInCacheSvm(benchmark::State& s) { fused_in_cache(s, gl::LinearLoss::Svm); }
+void BM_FusedInCacheSoftmax(benchmark::State& s) { fused_in_cache(s, gl::LinearLoss::Softmax); }
 void BM_FusedTapeSvm(benchmark::State& s) { on_tape(s, gl::LinearLoss::Svm, true); }
 void BM_FusedTapeSoftmax(benchmark::State& s) { on_tape(s, gl::LinearLoss::Softmax, true); }
 void BM_ComposedSvm(benchmark::State& s) { on_tape(s, gl::LinearLoss::Svm, false); }
@@ -205,6 +232,8 @@ void BM_StreamX(benchmark::State& state) {
     ArgName("threads")->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime()->MeasureProcessCPUTime()
 BENCHMARK(BM_FusedSvm)->GRADLAB_THREADS;
 BENCHMARK(BM_FusedSoftmax)->GRADLAB_THREADS;
+BENCHMARK(BM_FusedInCacheSvm)->ArgName("rows")->Arg(64)->Arg(256)->Unit(benchmark::kMicrosecond)->UseRealTime()->MeasureProcessCPUTime();
+BENCHMARK(BM_FusedInCacheSoftmax)->ArgName("rows")->Arg(64)->Unit(benchmark::kMicrosecond)->UseRealTime()->MeasureProcessCPUTime();
 BENCHMARK(BM_FusedTapeSvm)->GRADLAB_THREADS;
 BENCHMARK(BM_FusedTapeSoftmax)->GRADLAB_THREADS;
 BENCHMARK(BM_ComposedSvm)->GRADLAB_THREADS;

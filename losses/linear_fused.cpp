@@ -2,12 +2,17 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <exception>
+#include <functional>
+#include <mutex>
 #include <thread>
 #include <utility>
+
+#include <unistd.h>
 
 #include <gradlab/losses/softmax.hpp>
 #include <gradlab/losses/svm.hpp>
@@ -442,6 +447,81 @@ const char* kernel_isa_name(KernelIsa isa) {
 
 namespace {
 
+// Worker threads kept from call to call. Starting and joining a std::thread costs tens of
+// microseconds -- as much as the arithmetic of a 256-row minibatch -- so a training loop that
+// started one per step would lose what the second core gains. run(t, job) runs job(1), ...,
+// job(t - 1) on pool threads and job(0) on the caller, and returns when all are done. One caller
+// at a time: if another thread is using the pool, the call starts its own threads instead.
+class WorkerPool {
+public:
+    void run(std::size_t t, const std::function<void(std::size_t)>& job) {
+        std::unique_lock<std::mutex> use(use_, std::try_to_lock);
+        // Busy, or a child process after fork() (which has none of the pool's threads): plain threads.
+        if (!use.owns_lock() || ::getpid() != pid_) {
+            std::vector<std::thread> threads;
+            for (std::size_t s = 1; s < t; ++s) threads.emplace_back(job, s);
+            job(0);
+            for (std::thread& th : threads) th.join();
+            return;
+        }
+        {
+            std::lock_guard<std::mutex> lock(m_);
+            while (threads_.size() + 1 < t) {
+                const std::size_t index = threads_.size() + 1;
+                threads_.emplace_back([this, index] { work(index); });
+            }
+            job_ = &job;
+            active_ = t;
+            pending_ = t - 1;
+            ++generation_;
+        }
+        wake_.notify_all();
+        job(0);
+        std::unique_lock<std::mutex> lock(m_);
+        done_.wait(lock, [this] { return pending_ == 0; });
+        job_ = nullptr;
+    }
+    ~WorkerPool() {
+        {
+            std::lock_guard<std::mutex> lock(m_);
+            stop_ = true;
+        }
+        wake_.notify_all();
+        for (std::thread& th : threads_) th.join();
+    }
+
+private:
+    void work(std::size_t index) {
+        std::size_t seen = 0;
+        std::unique_lock<std::mutex> lock(m_);
+        for (;;) {
+            wake_.wait(lock, [&] { return stop_ || generation_ != seen; });
+            if (stop_) return;
+            seen = generation_;
+            if (index >= active_) continue;  // this call needs fewer threads
+            const std::function<void(std::size_t)>* job = job_;
+            lock.unlock();
+            (*job)(index);  // never throws: the kernel's job catches everything
+            lock.lock();
+            if (--pending_ == 0) done_.notify_one();
+        }
+    }
+
+    const pid_t pid_ = ::getpid();  // the process whose threads these are
+    std::mutex use_;                // held by the caller for a whole run()
+    std::mutex m_;    // guards everything below
+    std::condition_variable wake_, done_;
+    std::vector<std::thread> threads_;  // thread s - 1 runs job(s)
+    const std::function<void(std::size_t)>* job_ = nullptr;
+    std::size_t generation_ = 0, active_ = 0, pending_ = 0;
+    bool stop_ = false;
+};
+
+WorkerPool& worker_pool() {
+    static WorkerPool pool;
+    return pool;
+}
+
 struct Workspace {
     std::vector<double> wt;     // W^T in panels
     std::vector<Share> shares;  // one per thread, with its dW^T
@@ -495,18 +575,15 @@ double run_kernel(LinearLoss loss, const LinearLossInputs& in, const LinearLossG
         if (want_dw) shares[s].dwt.assign(pan.size(c), 0.0);
         if (want_db) shares[s].db.assign(c, 0.0);
     }
-    auto run = [&](Share& s) {
+    const std::function<void(std::size_t)> job = [&](std::size_t s) {
         try {
-            fn(loss, in, wt.data(), pan, want_dw, want_db, out.ds, s);
+            fn(loss, in, wt.data(), pan, want_dw, want_db, out.ds, shares[s]);
         } catch (...) {  // a non-finite score: rethrown on the caller's thread below
-            s.error = std::current_exception();
+            shares[s].error = std::current_exception();
         }
     };
-    std::vector<std::thread> workers;
-    workers.reserve(t - 1);
-    for (std::size_t s = 1; s < t; ++s) workers.emplace_back(run, std::ref(shares[s]));
-    run(shares[0]);
-    for (std::thread& w : workers) w.join();
+    if (t == 1) job(0);
+    else worker_pool().run(t, job);
 
     double total = 0.0;
     for (const Share& s : shares) {

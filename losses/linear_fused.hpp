@@ -31,11 +31,11 @@
 /// on an AVX-512 Xeon or EPYC, on an AVX2 machine, and anywhere else. No -march flag is needed at
 /// configure time (one would tie the build to one CPU family).
 ///
-/// **Threads.** Rows are split into kernel_threads() contiguous ranges, one std::thread each
-/// (the caller's thread does the first). Each keeps a private \f$ \partial L/\partial W \f$,
-/// summed at the end. The kernel never calls OpenBLAS, so its threads do not compete with
-/// OpenBLAS's own pool. Small problems (a minibatch of a few hundred short rows) stay on one
-/// thread, where starting a thread would cost more than it saves.
+/// **Threads.** Rows are split into kernel_threads() contiguous ranges, one thread each (the
+/// caller's thread does the first; the others come from a small pool kept between calls, since
+/// starting a thread costs about as much as a minibatch's arithmetic). Each keeps a private
+/// \f$ \partial L/\partial W \f$, summed at the end. The kernel never calls OpenBLAS, so its
+/// threads do not compete with OpenBLAS's own pool. Tiny problems stay on one thread.
 #pragma once
 
 #include <cstddef>

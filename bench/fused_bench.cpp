@@ -10,6 +10,10 @@
 // BM_FusedInCache<Loss>/rows:R    the fused kernel (1 thread) on the first R rows of X, small enough to
 //                                stay in cache between calls: its arithmetic rate without the stream
 //                                from memory (counter GFLOPs, 4 N D C flops per call)
+// BM_FusedMinibatch/threads:T   the training step's kernel: softmax loss + dL/dW + dL/db of 256 random
+//                                rows of 785 doubles (Fashion-MNIST's shape, bias separate), read in
+//                                place by row index from a 123 MB buffer (X's memory seen as 19,574
+//                                such rows), as linear_loss_rows does inside fit
 // BM_GemmScores/threads:T        bound: S = X W alone (cblas_dgemm, 10 columns)
 // BM_GemmGradW/threads:T         bound: dW = X^T dS alone
 // BM_SquareDgemm/threads:T       bound: a 2000 x 2000 dgemm, for the machine's FLOP rate (counter GFLOPs)
@@ -103,6 +107,39 @@ void fused_in_cache(benchmark::State& state, gl::LinearLoss loss) {
     }
     state.counters["GFLOPs"] =
         benchmark::Counter(4.0 * rows * kD * kC * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
+}
+
+void BM_FusedMinibatch(benchmark::State& state) {
+    set_threads(state);
+    Problem& p = problem();
+    constexpr std::size_t d = 785, batch = 256, rows = kN * kD / d;
+    static const std::vector<std::size_t> picks = [] {
+        std::vector<std::size_t> v;
+        std::uint64_t r = 12345;
+        for (std::size_t k = 0; k < 64 * batch; ++k) {  // 64 batches of random rows
+            r = r * 6364136223846793005ULL + 1442695040888963407ULL;
+            v.push_back(static_cast<std::size_t>(r >> 33) % rows);
+        }
+        return v;
+    }();
+    const Tensor w = gl::random_normal({d, kC}, 1e-3, 10), b = gl::random_normal({kC}, 1e-3, 11);
+    Tensor dw = gradlab::zeros({d, kC}), db = gradlab::zeros({kC});
+    gl::LinearLossInputs in;
+    in.x = p.x->data();
+    in.x_rows = rows;
+    in.dims = d;
+    in.w = w.data();
+    in.classes = kC;
+    in.b = b.data();
+    in.batch = batch;
+    in.labels = p.y.data();
+    std::size_t k = 0;
+    for (auto _ : state) {
+        in.rows = &picks[(k++ % 64) * batch];
+        benchmark::DoNotOptimize(gl::linear_loss_grad(gl::LinearLoss::Softmax, in, {dw.data(), db.data(), nullptr}));
+        benchmark::ClobberMemory();
+    }
+    state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(batch));
 }
 
 // route 0: composed (matmul + loss from tape ops), 1: the fused tape op.
@@ -234,6 +271,7 @@ BENCHMARK(BM_FusedSvm)->GRADLAB_THREADS;
 BENCHMARK(BM_FusedSoftmax)->GRADLAB_THREADS;
 BENCHMARK(BM_FusedInCacheSvm)->ArgName("rows")->Arg(64)->Arg(256)->Unit(benchmark::kMicrosecond)->UseRealTime()->MeasureProcessCPUTime();
 BENCHMARK(BM_FusedInCacheSoftmax)->ArgName("rows")->Arg(64)->Unit(benchmark::kMicrosecond)->UseRealTime()->MeasureProcessCPUTime();
+BENCHMARK(BM_FusedMinibatch)->ArgName("threads")->Arg(1)->Arg(2)->Unit(benchmark::kMicrosecond)->UseRealTime()->MeasureProcessCPUTime();
 BENCHMARK(BM_FusedTapeSvm)->GRADLAB_THREADS;
 BENCHMARK(BM_FusedTapeSoftmax)->GRADLAB_THREADS;
 BENCHMARK(BM_ComposedSvm)->GRADLAB_THREADS;

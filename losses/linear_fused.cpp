@@ -297,6 +297,10 @@ GRADLAB_INLINE void run_share(LinearLoss loss, const LinearLossInputs& in, const
         for (std::size_t i = 0; i < rows; ++i) out[i] = in.x + (in.rows != nullptr ? in.rows[r0 + i] : r0 + i) * d;
     };
     row_pointers(share.begin, std::min(block, share.end - share.begin), x);
+    // The first block's first panel has no earlier block to fetch it: ask for it now, so its
+    // rows (scattered, for a minibatch read by row index) come from memory in parallel.
+    for (std::size_t i = 0; i < std::min(block, share.end - share.begin); ++i)
+        for (std::size_t j = 0; j < pan.cols(0); j += kLine) __builtin_prefetch(x[i] + j, 0, 2);
 
     for (std::size_t r0 = share.begin; r0 < share.end; r0 += block) {
         const std::size_t rows = std::min(block, share.end - r0);

@@ -7,6 +7,13 @@
 // BM_Fused<Loss>/threads:T       linear_loss_grad(): loss + dL/dW + dL/db in one pass over X
 // BM_FusedTape<Loss>/threads:T   the same through the tape op (linear_svm / linear_softmax), backward
 // BM_Composed<Loss>/threads:T    matmul(X, W) + b, the composed loss, backward (two OpenBLAS GEMMs)
+// BM_FusedInCache<Loss>/rows:R    the fused kernel (1 thread) on the first R rows of X, small enough to
+//                                stay in cache between calls: its arithmetic rate without the stream
+//                                from memory (counter GFLOPs, 4 N D C flops per call)
+// BM_FusedMinibatch/threads:T   the training step's kernel: softmax loss + dL/dW + dL/db of 256 random
+//                                rows of 785 doubles (Fashion-MNIST's shape, bias separate), read in
+//                                place by row index from a 123 MB buffer (X's memory seen as 19,574
+//                                such rows), as linear_loss_rows does inside fit
 // BM_GemmScores/threads:T        bound: S = X W alone (cblas_dgemm, 10 columns)
 // BM_GemmGradW/threads:T         bound: dW = X^T dS alone
 // BM_SquareDgemm/threads:T       bound: a 2000 x 2000 dgemm, for the machine's FLOP rate (counter GFLOPs)
@@ -80,6 +87,61 @@ void fused(benchmark::State& state, gl::LinearLoss loss) {
     state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(kN));
 }
 
+// The kernel on R rows that stay in the caches from one call to the next.
+void fused_in_cache(benchmark::State& state, gl::LinearLoss loss) {
+    gl::set_kernel_threads(1);
+    Problem& p = problem();
+    const auto rows = static_cast<std::size_t>(state.range(0));
+    Tensor dw = gradlab::zeros({kD, kC}), db = gradlab::zeros({kC});
+    gl::LinearLossInputs in;
+    in.x = p.x->data();
+    in.x_rows = in.batch = rows;
+    in.dims = kD;
+    in.w = p.w.data();
+    in.classes = kC;
+    in.b = p.b.data();
+    in.labels = p.y.data();
+    for (auto _ : state) {
+        benchmark::DoNotOptimize(gl::linear_loss_grad(loss, in, {dw.data(), db.data(), nullptr}));
+        benchmark::ClobberMemory();
+    }
+    state.counters["GFLOPs"] =
+        benchmark::Counter(4.0 * rows * kD * kC * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
+}
+
+void BM_FusedMinibatch(benchmark::State& state) {
+    set_threads(state);
+    Problem& p = problem();
+    constexpr std::size_t d = 785, batch = 256, rows = kN * kD / d;
+    static const std::vector<std::size_t> picks = [] {
+        std::vector<std::size_t> v;
+        std::uint64_t r = 12345;
+        for (std::size_t k = 0; k < 64 * batch; ++k) {  // 64 batches of random rows
+            r = r * 6364136223846793005ULL + 1442695040888963407ULL;
+            v.push_back(static_cast<std::size_t>(r >> 33) % rows);
+        }
+        return v;
+    }();
+    const Tensor w = gl::random_normal({d, kC}, 1e-3, 10), b = gl::random_normal({kC}, 1e-3, 11);
+    Tensor dw = gradlab::zeros({d, kC}), db = gradlab::zeros({kC});
+    gl::LinearLossInputs in;
+    in.x = p.x->data();
+    in.x_rows = rows;
+    in.dims = d;
+    in.w = w.data();
+    in.classes = kC;
+    in.b = b.data();
+    in.batch = batch;
+    in.labels = p.y.data();
+    std::size_t k = 0;
+    for (auto _ : state) {
+        in.rows = &picks[(k++ % 64) * batch];
+        benchmark::DoNotOptimize(gl::linear_loss_grad(gl::LinearLoss::Softmax, in, {dw.data(), db.data(), nullptr}));
+        benchmark::ClobberMemory();
+    }
+    state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(batch));
+}
+
 // route 0: composed (matmul + loss from tape ops), 1: the fused tape op.
 void on_tape(benchmark::State& state, gl::LinearLoss loss, bool fused_op) {
     set_threads(state);
@@ -130,6 +192,8 @@ void BM_GradientDescentStep(benchmark::State& state) {
 
 void BM_FusedSvm(benchmark::State& s) { fused(s, gl::LinearLoss::Svm); }
 void BM_FusedSoftmax(benchmark::State& s) { fused(s, gl::LinearLoss::Softmax); }
+void BM_FusedInCacheSvm(benchmark::State& s) { fused_in_cache(s, gl::LinearLoss::Svm); }
+void BM_FusedInCacheSoftmax(benchmark::State& s) { fused_in_cache(s, gl::LinearLoss::Softmax); }
 void BM_FusedTapeSvm(benchmark::State& s) { on_tape(s, gl::LinearLoss::Svm, true); }
 void BM_FusedTapeSoftmax(benchmark::State& s) { on_tape(s, gl::LinearLoss::Softmax, true); }
 void BM_ComposedSvm(benchmark::State& s) { on_tape(s, gl::LinearLoss::Svm, false); }
@@ -205,6 +269,9 @@ void BM_StreamX(benchmark::State& state) {
     ArgName("threads")->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime()->MeasureProcessCPUTime()
 BENCHMARK(BM_FusedSvm)->GRADLAB_THREADS;
 BENCHMARK(BM_FusedSoftmax)->GRADLAB_THREADS;
+BENCHMARK(BM_FusedInCacheSvm)->ArgName("rows")->Arg(64)->Arg(256)->Unit(benchmark::kMicrosecond)->UseRealTime()->MeasureProcessCPUTime();
+BENCHMARK(BM_FusedInCacheSoftmax)->ArgName("rows")->Arg(64)->Unit(benchmark::kMicrosecond)->UseRealTime()->MeasureProcessCPUTime();
+BENCHMARK(BM_FusedMinibatch)->ArgName("threads")->Arg(1)->Arg(2)->Unit(benchmark::kMicrosecond)->UseRealTime()->MeasureProcessCPUTime();
 BENCHMARK(BM_FusedTapeSvm)->GRADLAB_THREADS;
 BENCHMARK(BM_FusedTapeSoftmax)->GRADLAB_THREADS;
 BENCHMARK(BM_ComposedSvm)->GRADLAB_THREADS;

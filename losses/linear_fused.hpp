@@ -21,17 +21,21 @@
 ///
 /// **SIMD.** The inner loops use GCC/Clang vector types (one AVX-512, AVX2 or SSE2 register
 /// wide) with register tiles sized to each instruction set's register file: rows x classes of
-/// scores accumulated at once, and classes x columns of the gradient. The kernel is compiled
-/// three times in one build (`target("arch=x86-64-v4")` = AVX-512, `x86-64-v3` = AVX2 + FMA,
-/// and the baseline) and kernel_isa() picks, at run time, the widest one the CPU has, so one
-/// binary runs at full width on an AVX-512 Xeon or EPYC, on an AVX2 machine, and anywhere else.
-/// No -march flag is needed at configure time (one would tie the build to one CPU family).
+/// scores accumulated at once, and classes x columns of the gradient, shaped so that each inner
+/// step does at least as many FMAs as loads (the table is at the top of linear_fused.cpp). W and
+/// each thread's \f$ \partial L/\partial W \f$ are kept transposed in *panels* of about 16 KB
+/// (a range of columns of D, all classes), so a panel stays in the L1 cache while every row of a
+/// block is scored against it or added to it. The kernel is compiled three times in one build
+/// (`target("arch=x86-64-v4")` = AVX-512, `x86-64-v3` = AVX2 + FMA, and the baseline) and
+/// kernel_isa() picks, at run time, the widest one the CPU has, so one binary runs at full width
+/// on an AVX-512 Xeon or EPYC, on an AVX2 machine, and anywhere else. No -march flag is needed at
+/// configure time (one would tie the build to one CPU family).
 ///
-/// **Threads.** Rows are split into kernel_threads() contiguous ranges, one std::thread each
-/// (the caller's thread does the first). Each keeps a private \f$ \partial L/\partial W \f$,
-/// summed at the end. The kernel never calls OpenBLAS, so its threads do not compete with
-/// OpenBLAS's own pool. Small problems (a minibatch of a few hundred short rows) stay on one
-/// thread, where starting a thread would cost more than it saves.
+/// **Threads.** Rows are split into kernel_threads() contiguous ranges, one thread each (the
+/// caller's thread does the first; the others come from a small pool kept between calls, since
+/// starting a thread costs about as much as a minibatch's arithmetic). Each keeps a private
+/// \f$ \partial L/\partial W \f$, summed at the end. The kernel never calls OpenBLAS, so its
+/// threads do not compete with OpenBLAS's own pool. Tiny problems stay on one thread.
 #pragma once
 
 #include <cstddef>
@@ -107,6 +111,16 @@ bool kernel_isa_supported(KernelIsa isa);
 
 /// "avx512", "avx2", "baseline" or "auto".
 const char* kernel_isa_name(KernelIsa isa);
+
+namespace detail {
+/// For tests: linear_loss_grad() with the register tiles of `tiles` (Avx512: 8-wide vectors,
+/// 4 x 5 score and 5 x 4 gradient tiles; Avx2: 4-wide, 2 x 5 and 5 x 2; Baseline: the SSE2
+/// kernel) compiled for the baseline instruction set, so the AVX-512 tiling runs on any x86-64
+/// CPU (GCC splits each wide vector operation into SSE2 ones). Slow; same results and errors as
+/// linear_loss_grad().
+double linear_loss_grad_portable(LinearLoss loss, const LinearLossInputs& in, const LinearLossGrads& out,
+                                 unsigned threads, KernelIsa tiles);
+}  // namespace detail
 
 /// \f$ \mathrm{svm}(xW, y) \f$ as one op on the tape: x (N, D), w (D, C) -- the notes' bias trick
 /// when x ends in a column of ones. Value and gradients equal svm_composed(matmul(x, w), y).

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include <xtensor/xmath.hpp>
+#include <xtensor/xnoalias.hpp>
 
 namespace gradlab::optim {
 
@@ -18,8 +19,9 @@ void AdaGrad::step(const std::vector<Parameter*>& params) {
     for (std::size_t i = 0; i < params.size(); ++i) {
         Parameter& p = *params[i];
         const Tensor& g = decayed_grad(p);
-        sum_sq[i] += g * g;
-        p.value -= lr * g / (xt::sqrt(sum_sq[i]) + eps_);
+        // In place, without temporary tensors (xt::noalias: element by element into the left).
+        xt::noalias(sum_sq[i]) += g * g;
+        xt::noalias(p.value) -= lr * g / (xt::sqrt(sum_sq[i]) + eps_);
     }
     end_step();
 }

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include <xtensor/xmath.hpp>
+#include <xtensor/xnoalias.hpp>
 
 namespace gradlab::optim {
 
@@ -25,9 +26,10 @@ void Adam::step(const std::vector<Parameter*>& params) {
     for (std::size_t i = 0; i < params.size(); ++i) {
         Parameter& p = *params[i];
         const Tensor& g = decayed_grad(p);
-        m[i] = beta1_ * m[i] + (1.0 - beta1_) * g;
-        v[i] = beta2_ * v[i] + (1.0 - beta2_) * g * g;
-        p.value -= lr * (m[i] / correct1) / (xt::sqrt(v[i] / correct2) + eps_);
+        // In place, without temporary tensors (xt::noalias: element by element into the left).
+        xt::noalias(m[i]) = beta1_ * m[i] + (1.0 - beta1_) * g;
+        xt::noalias(v[i]) = beta2_ * v[i] + (1.0 - beta2_) * g * g;
+        xt::noalias(p.value) -= lr * (m[i] / correct1) / (xt::sqrt(v[i] / correct2) + eps_);
     }
     end_step();
 }

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include <xtensor/xnoalias.hpp>
+
 namespace gradlab::optim {
 
 Momentum::Momentum(LearningRate lr, double momentum, bool nesterov, double weight_decay)
@@ -18,13 +20,20 @@ void Momentum::step(const std::vector<Parameter*>& params) {
         Parameter& p = *params[i];
         Tensor& v = velocity[i];
         const Tensor& g = decayed_grad(p);
-        if (nesterov_) {
-            const Tensor v_prev = v;
-            v = mu_ * v - lr * g;
-            p.value += -mu_ * v_prev + (1.0 + mu_) * v;
+        // In place, without temporary tensors (xt::noalias: the right-hand side is evaluated
+        // element by element straight into the left).
+        if (nesterov_) {  // one loop, so the previous v is a scalar, not a copied tensor
+            double* w = p.value.data();
+            double* vel = v.data();
+            const double* gd = g.data();
+            for (std::size_t k = 0; k < v.size(); ++k) {
+                const double v_prev = vel[k];
+                vel[k] = mu_ * v_prev - lr * gd[k];
+                w[k] += -mu_ * v_prev + (1.0 + mu_) * vel[k];
+            }
         } else {
-            v = mu_ * v - lr * g;
-            p.value += v;
+            xt::noalias(v) = mu_ * v - lr * g;
+            xt::noalias(p.value) += v;
         }
     }
     end_step();

@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include <fmt/format.h>
+#include <xtensor/xnoalias.hpp>
 
 namespace gradlab::optim {
 
@@ -18,7 +19,7 @@ Optimizer::Optimizer(std::string name, LearningRate lr, double weight_decay)
 
 const Tensor& Optimizer::decayed_grad(const Parameter& p) {
     if (weight_decay_ == 0.0) return p.grad;  // exactly the plain update when lambda = 0
-    decayed_ = p.grad + weight_decay_ * p.value;
+    xt::noalias(decayed_) = p.grad + weight_decay_ * p.value;  // reuses decayed_'s memory (resized if needed)
     return decayed_;
 }
 

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include <xtensor/xmath.hpp>
+#include <xtensor/xnoalias.hpp>
 
 namespace gradlab::optim {
 
@@ -19,8 +20,9 @@ void RmsProp::step(const std::vector<Parameter*>& params) {
     for (std::size_t i = 0; i < params.size(); ++i) {
         Parameter& p = *params[i];
         const Tensor& g = decayed_grad(p);
-        cache[i] = rho_ * cache[i] + (1.0 - rho_) * g * g;
-        p.value -= lr * g / (xt::sqrt(cache[i]) + eps_);
+        // In place, without temporary tensors (xt::noalias: element by element into the left).
+        xt::noalias(cache[i]) = rho_ * cache[i] + (1.0 - rho_) * g * g;
+        xt::noalias(p.value) -= lr * g / (xt::sqrt(cache[i]) + eps_);
     }
     end_step();
 }

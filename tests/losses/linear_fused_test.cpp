@@ -107,6 +107,45 @@ TEST_CASE("fused linear losses equal matmul + composed loss to 1e-12: value, dL/
     }
 }
 
+TEST_CASE("every register tiling, AVX-512's included, equals matmul + composed loss on any CPU",
+          "[linear_fused][tiles]") {
+    // The AVX-512 tiles (8-wide vectors, 4 x 5 score and 5 x 4 gradient tiles) compiled for the
+    // baseline instruction set, so their logic is checked on machines without AVX-512; likewise
+    // the AVX2 tiles. Shapes with tails everywhere: D not a multiple of 8, 32 or the panel width
+    // (C = 10: 192 columns; D = 3073 has a last panel wider than the others, D = 700 a narrower
+    // one); C = 1, 3, 7, 11 (class tiles of 5 + a partial one); N not a multiple of 4 and past one
+    // block of rows (44 rows at D = 700); N D C >= 2^20 at (150, 700, 11), so two threads run.
+    struct Case {
+        std::size_t n, d, c;
+    };
+    const Case cases[] = {{6, 1, 1}, {5, 9, 3}, {13, 31, 7}, {37, 33, 10}, {97, 700, 11}, {150, 700, 11}, {9, 3073, 10}};
+    const gl::KernelIsa tiles = GENERATE(gl::KernelIsa::Avx512, gl::KernelIsa::Avx2, gl::KernelIsa::Baseline);
+    for (const Case& k : cases) {
+        const Tensor x = randn({k.n, k.d}, 40 + k.d);
+        const Tensor w = randn({k.d, k.c}, 50 + k.d, 0.3);
+        const Tensor b = randn({k.c}, 60 + k.d);
+        const gl::Labels y = cyclic_labels(k.n, k.c);
+        gl::LinearLossInputs in;
+        in.x = x.data();
+        in.x_rows = in.batch = k.n;
+        in.dims = k.d;
+        in.w = w.data();
+        in.classes = k.c;
+        in.b = b.data();
+        in.labels = y.data();
+        for (const gl::LinearLoss loss : {gl::LinearLoss::Svm, gl::LinearLoss::Softmax}) {
+            INFO("N " << k.n << " D " << k.d << " C " << k.c << " tiles " << gl::kernel_isa_name(tiles) << " loss "
+                      << (loss == gl::LinearLoss::Svm ? "svm" : "softmax"));
+            const AllGrads want = run(composed, loss, x, w, &b, y);
+            Tensor dw = gradlab::zeros({k.d, k.c}), db = gradlab::zeros({k.c});
+            const double value = gl::detail::linear_loss_grad_portable(loss, in, {dw.data(), db.data(), nullptr}, 2, tiles);
+            CHECK(std::abs(value - want.value) <= 1e-12);
+            CHECK(max_abs_diff(dw, want.dw) <= 1e-12);
+            CHECK(max_abs_diff(db, want.db) <= 1e-12);
+        }
+    }
+}
+
 TEST_CASE("two threads split the rows and sum to what one thread computes", "[linear_fused][threads]") {
     // Large enough that the kernel really starts a second thread (N D C >= 2^20).
     const Tensor x = randn({600, 400}, 1);

@@ -39,6 +39,14 @@ gradlab_docs_section(tape_graph FROM "== The tape" TO "== Minibatch training")
 gradlab_docs_section(train FROM "== Minibatch training" TO "== Summary")
 gradlab_docs_section(tour_summary FROM "== Summary")
 
+# The numerical gradient's own figures (pages 4, 5 and 10): every entry of dL/dW numerical
+# against analytic, and the step-size study's V in double and in float, on 20 images (~1 s).
+gradlab_docs_run(NAME numerical_gradient_study PROGRAM numerical_gradient
+                 ARGS --data ${GRADLAB_DOCS_DATA} --n-train 20 --study --figures .
+                 FIGURES numerical_vs_analytic.png step_size_v.svg step_size_float.svg)
+gradlab_docs_section(step_size_study OF numerical_gradient_study FROM "element W(")
+gradlab_docs_section(numerical_vs_analytic OF numerical_gradient_study FROM "cost of one gradient" TO "drew ")
+
 # The machine: CPU, OS, compiler, and the kernel OpenBLAS picked (page Pitfalls, page Results).
 set(machine "${GRADLAB_DOCS_GENERATED}/output/machine.txt")
 add_custom_command(OUTPUT "${machine}"

@@ -157,6 +157,7 @@ namespace {
 // The softmax loss of X W with every number in single precision, as a float32 framework stores
 // and computes it: each weight is rounded to float, so a probe W_k + h smaller than half a float
 // ulp of W_k does not move it at all.
+// [float-loss]
 double softmax_loss_float(const Tensor& x, const losses::Labels& y, const Tensor& w) {
     const std::size_t n = x.shape()[0], d = x.shape()[1], c = w.shape()[1];
     const std::vector<float> wf(w.begin(), w.end());
@@ -175,6 +176,7 @@ double softmax_loss_float(const Tensor& x, const losses::Labels& y, const Tensor
     }
     return static_cast<double>(total / static_cast<float>(n));
 }
+// [float-loss]
 
 // The one-sided quotient of the definition, [f(x + h e_i) - f(x)] / h, for comparison: gradlab
 // itself only uses centered differences.

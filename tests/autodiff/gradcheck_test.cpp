@@ -403,6 +403,7 @@ TEST_CASE("step-size study: the error falls then rises as h shrinks (the V)", "[
 }
 // [step-size-study]
 
+// [step-size-slopes]
 TEST_CASE("step-size study: the V's sides have slopes 2 and -1, its bottom is near cbrt(eps)", "[gradcheck][steps]") {
     // E(h) ~ h^2 |f'''| / 6 + eps |f| / h for f = sum(exp(x)) at element 1 (x = 1: f' = f''' = e).
     const Tensor x = {0.3, 1.0, -0.7};
@@ -430,6 +431,7 @@ TEST_CASE("step-size study: the V's sides have slopes 2 and -1, its bottom is ne
     CHECK(study.best().h > h_star / 10.0);
     CHECK(study.best().h < h_star * 10.0);
 }
+// [step-size-slopes]
 
 // --- bad input --------------------------------------------------------------------------------
 

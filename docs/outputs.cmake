@@ -56,20 +56,48 @@ add_custom_command(OUTPUT "${machine}"
   VERBATIM)
 list(APPEND GRADLAB_DOCS_PRODUCTS "${machine}")
 
-# A short run of the composed-versus-fused loss benchmark (medians of 3 short repetitions: rough,
-# but measured by this build). Without the benchmarks the page says so instead.
-set(bench "${GRADLAB_DOCS_GENERATED}/output/bench_losses.txt")
-if(TARGET losses_bench)
-  gradlab_docs_run(NAME bench_losses_run PROGRAM losses_bench
-                   ARGS "--benchmark_filter=ThroughW/.*/N:500$" --benchmark_min_time=0.05
-                        --benchmark_repetitions=3 --benchmark_report_aggregates_only=true)
-  gradlab_docs_section(bench_losses OF bench_losses_run FROM "---" KEEP "^(Benchmark|BM_.*_median)")
-else()
-  add_custom_command(OUTPUT "${bench}"
-    COMMAND ${CMAKE_COMMAND} "-DOUT=${bench}" -P "${CMAKE_CURRENT_SOURCE_DIR}/no_bench.cmake"
+# Page 11's speed table: the one bench/compare prints (gradlab's benchmarks, the numpy and PyTorch
+# peers where /usr/bin/python3 can import them, and the machine's bounds, at 1 and 2 threads), at
+# a small setting that keeps it near a minute: one repetition, and without the two parts that take
+# minutes (--skip train: ten epochs of Fashion-MNIST per implementation; --skip gd: the tour's
+# 1000-step chapter). Where a peer is missing, compare's own "Skipped:" lines say so on the page.
+set(compare "${GRADLAB_DOCS_GENERATED}/output/compare.txt")
+if(TARGET fused_bench)
+  set(GRADLAB_DOCS_COMPARE_ARGS --repetitions 1 --skip train --skip gd)
+  set(compare_programs fused_bench)
+  foreach(b gradcheck_bench libtorch_bench)
+    if(TARGET ${b})
+      list(APPEND compare_programs ${b})
+    endif()
+  endforeach()
+  file(GLOB compare_peers CONFIGURE_DEPENDS "${PROJECT_SOURCE_DIR}/bench/peers/*.py")
+  string(REPLACE ";" " " shown "bench/compare ${GRADLAB_DOCS_COMPARE_ARGS}")
+  add_custom_command(OUTPUT "${compare}"
+    COMMAND ${CMAKE_COMMAND} "-DOUTPUT=${compare}" "-DWORKDIR=${GRADLAB_DOCS_GENERATED}/figures"
+            "-DSHOW_COMMAND=${shown}" -P "${CMAKE_CURRENT_SOURCE_DIR}/run_example.cmake"
+            -- "${Python3_EXECUTABLE}" "${PROJECT_SOURCE_DIR}/bench/compare" ${GRADLAB_DOCS_COMPARE_ARGS}
+               --build-dir "${PROJECT_BINARY_DIR}"
+    DEPENDS ${compare_programs} "${PROJECT_SOURCE_DIR}/bench/compare" ${compare_peers}
+            "${CMAKE_CURRENT_SOURCE_DIR}/run_example.cmake"
+    COMMENT "docs: running ${shown} (about a minute)"
     VERBATIM)
-  list(APPEND GRADLAB_DOCS_PRODUCTS "${bench}")
+  # The same medians as bars (page 11), drawn by the bench_chart example from that table.
+  set(chart_text "${GRADLAB_DOCS_GENERATED}/output/bench_chart.txt")
+  set(chart_figure "${GRADLAB_DOCS_GENERATED}/figures/bench_medians.svg")
+  add_custom_command(OUTPUT "${chart_text}" "${chart_figure}"
+    COMMAND ${CMAKE_COMMAND} "-DOUTPUT=${chart_text}" "-DWORKDIR=${GRADLAB_DOCS_GENERATED}/figures"
+            "-DFIGURES=bench_medians.svg" -P "${CMAKE_CURRENT_SOURCE_DIR}/run_example.cmake"
+            -- "$<TARGET_FILE:bench_chart>" "${compare}" --out .
+    DEPENDS bench_chart "${compare}" "${CMAKE_CURRENT_SOURCE_DIR}/run_example.cmake"
+    COMMENT "docs: running bench_chart"
+    VERBATIM)
+  list(APPEND GRADLAB_DOCS_PRODUCTS "${chart_text}" "${chart_figure}")
+else()
+  add_custom_command(OUTPUT "${compare}"
+    COMMAND ${CMAKE_COMMAND} "-DOUT=${compare}" -P "${CMAKE_CURRENT_SOURCE_DIR}/no_bench.cmake"
+    VERBATIM)
 endif()
+list(APPEND GRADLAB_DOCS_PRODUCTS "${compare}")
 
 # The loss landscapes (page 2; the step-size slice and the descent path on page 7): the landscape
 # program at its small default size (500 examples, 41 x 41 grids), on the same data as the tour.

@@ -47,6 +47,16 @@ gradlab_docs_run(NAME numerical_gradient_study PROGRAM numerical_gradient
 gradlab_docs_section(step_size_study OF numerical_gradient_study FROM "element W(")
 gradlab_docs_section(numerical_vs_analytic OF numerical_gradient_study FROM "cost of one gradient" TO "drew ")
 
+# Page 6: how the per-entry relative errors of full checks spread against the verdict bands, on a
+# somewhat larger synthetic problem than the tour's (50 examples, 20 features, 5 classes; ~1 s).
+gradlab_docs_run(NAME gradient_check_errors PROGRAM gradient_check
+                 ARGS --n 50 --dims 20 --classes 5 --figures .
+                 FIGURES check_errors.svg)
+gradlab_docs_section(gradient_check_errors_table OF gradient_check_errors FROM "loss " TO "A kink crossing")
+
+# Page 8: the new losses next to the multiclass SVM along one direction (custom_loss's own problem).
+gradlab_docs_run(NAME custom_loss_slice PROGRAM custom_loss ARGS --figures . FIGURES own_loss_slice.svg)
+
 # The machine: CPU, OS, compiler, and the kernel OpenBLAS picked (page Pitfalls, page Results).
 set(machine "${GRADLAB_DOCS_GENERATED}/output/machine.txt")
 add_custom_command(OUTPUT "${machine}"

@@ -202,6 +202,9 @@ struct GradientCheckOptions {
     double reg = 1e-2;        ///< L2 strength added to every loss (alpha in L + alpha sum W^2)
     std::uint64_t seed = 3;
     bool verbose = false;     ///< print every report in full (else the kink demo's and a summary line each)
+    /// If set, the directory where check_errors.{png,svg} is drawn: how the full checks' per-entry
+    /// relative errors spread, against the verdict bands.
+    std::string figures_dir;
     std::ostream* out = nullptr;
 };
 
@@ -277,7 +280,10 @@ TrainResult run_train(const TrainOptions& options);
 
 /// Options of run_custom_loss().
 struct CustomLossOptions {
-    std::ostream* out = nullptr;
+    std::ostream* out = nullptr;  ///< the story; nullptr = std::cout
+    /// If set, the directory where own_loss_slice.{png,svg} is drawn: the smooth SVM, the
+    /// Crammer-Singer hinge and the multiclass SVM along one random direction through W.
+    std::string figures_dir;
 };
 
 /// One route to the user's loss.

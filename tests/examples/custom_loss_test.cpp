@@ -1,7 +1,10 @@
 // The write-your-own-loss example: both routes run and pass the checker.
 #include <catch2/catch.hpp>
 
+#include <fstream>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include "example_testing.hpp"
 
@@ -36,4 +39,42 @@ TEST_CASE("custom_loss: Crammer-Singer, composed and as a custom op, passes the 
     }
     // The report names the op whose recorded branch flipped, for either route.
     CHECK_THAT(out.str(), Contains("crosses the kink of op") && Contains("(max)") && Contains("(crammer_singer)"));
+}
+
+TEST_CASE("custom_loss's slice: smooth SVM >= multiclass SVM >= Crammer-Singer at every point of the line") {
+    examples_testing::TempDir dir("own-loss-slice");
+    std::ostringstream out;
+    gradlab::examples::CustomLossOptions o;
+    o.figures_dir = dir.path().string();
+    o.out = &out;
+    gradlab::examples::run_custom_loss(o);
+    // own_loss_slice.dat: three blocks of "a loss" lines, in the legend's order.
+    std::ifstream in(dir.path() / "own_loss_slice.dat");
+    REQUIRE(in);
+    std::vector<std::vector<double>> curves(1);
+    std::string line;
+    int blanks = 0;
+    while (std::getline(in, line)) {
+        if (line.empty()) {
+            if (++blanks == 2) curves.emplace_back();
+            continue;
+        }
+        blanks = 0;
+        std::istringstream ss(line);
+        double a = 0, l = 0;
+        ss >> a >> l;
+        curves.back().push_back(l);
+    }
+    REQUIRE(curves.size() >= 3);
+    const auto& svm = curves[0];
+    const auto& smooth = curves[1];
+    const auto& crammer_singer = curves[2];
+    REQUIRE(svm.size() == 201);
+    REQUIRE(smooth.size() == svm.size());
+    REQUIRE(crammer_singer.size() == svm.size());
+    for (std::size_t k = 0; k < svm.size(); ++k) {
+        INFO("point " << k);
+        CHECK(smooth[k] > svm[k]);          // log(1 + e^m) > max(0, m) for every margin
+        CHECK(svm[k] >= crammer_singer[k]);  // a sum of hinges >= its largest term
+    }
 }

@@ -2,6 +2,8 @@
 // the kink demo is recognized as a kink.
 #include <catch2/catch.hpp>
 
+#include <fstream>
+#include <iterator>
 #include <set>
 #include <sstream>
 
@@ -51,4 +53,50 @@ TEST_CASE("a margin within h of the hinge is reported as a kink crossing, accept
     CHECK(r.kink_demo.passed);
     CHECK_THAT(r.kink_reason, Contains("kink"));
     CHECK_THAT(out.str(), Contains("A kink crossing"));
+}
+
+TEST_CASE("the check_errors figure counts every entry of each full check once, in its half decade") {
+    examples_testing::TempDir dir("check-errors");
+    std::ostringstream out;
+    GradientCheckOptions o;
+    o.figures_dir = dir.path().string();
+    o.out = &out;
+    run_gradient_check(o);
+    // check_errors.dat: one data block (two blank lines apart) per loss, a step outline that gives
+    // each bin's count at both of its edges; the legend says how many entries were exactly 0.
+    std::ifstream in(dir.path() / "check_errors.dat");
+    REQUIRE(in);
+    std::vector<double> totals(1, 0.0);
+    std::string line;
+    int blanks = 0;
+    while (std::getline(in, line)) {
+        if (line.empty()) {
+            if (++blanks == 2) totals.push_back(0.0);
+            continue;
+        }
+        blanks = 0;
+        std::istringstream ss(line);
+        double x = 0, y = 0;
+        ss >> x >> y;
+        totals.back() += y / 2.0;
+    }
+    // The full checks of "SVM (fused)", "softmax (fused)" (W: 6 x 4 and b: 4) and the net
+    // (W1 6 x 5, b1 5, W2 5 x 4, b2 4), minus the entries that agree exactly, which the legend
+    // counts instead.
+    const std::string gp = [&] {
+        std::ifstream s(dir.path() / "check_errors.gp");
+        return std::string(std::istreambuf_iterator<char>(s), {});
+    }();
+    auto zeros = [&](const std::string& name) {
+        const auto at = gp.find(name + ": ");
+        REQUIRE(at != std::string::npos);
+        std::istringstream ss(gp.substr(gp.find("entries, ", at) + 9));
+        double z = 0;
+        ss >> z;
+        return z;
+    };
+    REQUIRE(totals.size() >= 3);
+    CHECK(totals[0] + zeros("SVM (fused)") == 28.0);
+    CHECK(totals[1] + zeros("softmax (fused)") == 28.0);
+    CHECK(totals[2] + zeros("two-layer net") == 59.0);
 }

@@ -8,7 +8,7 @@
   markdown code), only \\snippet / \\include of files in examples/ and tests/;
 - no page (tutorial or not) pastes measured numbers: a \\verbatim block or a Markdown table row
   holding a decimal number outside a formula fails the check;
-- each page has math and the figures it names exist and are not empty;
+- each page has math and at least one figure, and the figures it names exist and are not empty;
 and prints every page's word count (the prose a reader gets, code and output excluded).
 
 usage: check_pages.py <html dir> <docs/pages dir>    exit 0 when all hold, 1 otherwise
@@ -120,6 +120,8 @@ def main():
             problems.append(f"{page}.html: no link to {w} (contents / previous / next)")
         if t.fragments == 0:
             problems.append(f"{page}.html: no code snippet")
+        if not t.images:
+            problems.append(f"{page}.html: no figure (every tutorial page shows one drawn by the build)")
         if not re.search(r"\\\(|\\\[|\\begin\{", source):
             problems.append(f"{page}.html: no formula")
         for src in t.images:

@@ -17,6 +17,8 @@
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
+#include "bench_chart.hpp"
+
 #include "support/common.hpp"
 #include "support/plot.hpp"
 #include "support/program.hpp"

@@ -10,6 +10,8 @@
 // value and your hand-derived gradient yourself and hand both to Tape::record -- faster, and the
 // route where mistakes hide. The tape-fed checker (tape_check.hpp) compares each with centered
 // differences; at a kink it names the op whose branch flipped instead of calling it wrong.
+#include "custom_loss.hpp"
+
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -29,11 +31,11 @@
 #include "support/program.hpp"
 
 namespace gradlab::examples {
-namespace {
 
 using losses::Labels;
 using losses::require_scores_and_labels;  // (N, C) scores, N labels, each < C: else a clear error
 
+// The four losses are declared in custom_loss.hpp, so that the tests check these very definitions.
 // [composed]
 Var smooth_svm_composed(const Var& s, const Labels& y) {
     require_scores_and_labels("smooth_svm", s.value(), y);
@@ -68,7 +70,7 @@ Var smooth_svm_op(const Var& s, const Labels& y) {
             grad(i, y[i]) -= g;  // s_{i,y_i} enters every margin of row i with a minus sign
         }
     return s.tape().record("smooth_svm", scalar(total / n), {s},
-                           [grad](const BackwardArgs& a) { return Grads{grad * a.grad()}; });
+                           [grad](const BackwardArgs& args) { return Grads{grad * args.grad()}; });
 }
 
 Var crammer_singer_op(const Var& s, const Labels& y) {
@@ -89,9 +91,11 @@ Var crammer_singer_op(const Var& s, const Labels& y) {
         branch[i * c + k] = 1;
     }
     return s.tape().record("crammer_singer", scalar(total / n), {s},
-                           [grad](const BackwardArgs& a) { return Grads{grad * a.grad()}; }, std::move(branch));
+                           [grad](const BackwardArgs& args) { return Grads{grad * args.grad()}; }, std::move(branch));
 }
 // [custom-op]
+
+namespace {
 
 using LossFn = Var (*)(const Var&, const Labels&);
 

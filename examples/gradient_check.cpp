@@ -9,6 +9,8 @@
 // fused op) and the two-layer net, then shows a kink crossing: the SVM's max(0, .) has a corner,
 // and a centered difference straddling it sees two slopes at once; the report says why it
 // accepts the tape's subgradient there.
+#include "gradient_check.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <functional>

@@ -8,6 +8,8 @@
 // from the tape (svm(matmul(X, W)), then backward), at about the cost of one more pass over the
 // data; numerical_gradient.cpp shows what it would cost without the tape. Same data, loss, start
 // W0 and budget as strategy 2 (random_local_search.cpp), so the three strategies compare fairly.
+#include "gradient_descent.hpp"
+
 #include <random>
 
 #include <fmt/format.h>

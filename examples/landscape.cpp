@@ -39,6 +39,8 @@
 //   landscape --n-train 5000 --grid 101        bigger: the size of the speed claim
 //   landscape --data blobs --n-train 200       no dataset needed
 //   landscape --data cifar-10 --data-dir DIR   the notes' own data set
+#include "landscape.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>

@@ -14,6 +14,8 @@
 // step_size_study() on the softmax and SVM losses of a few images for h from 1e-16 to 1e-1, next
 // to the one-sided difference of the definition and to the same loss computed in float. Its
 // curves are the V of truncation (right) against round-off (left).
+#include "numerical_gradient.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>

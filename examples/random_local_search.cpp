@@ -7,6 +7,8 @@
 // clearly further (the notes report 21.4 % test accuracy on CIFAR-10 against 15.5 %) -- but most
 // proposals are wasted, since a random direction is rarely a good one. Strategy 3
 // (gradient_descent.cpp) computes the good direction instead of guessing it.
+#include "random_local_search.hpp"
+
 #include <random>
 
 #include <fmt/format.h>

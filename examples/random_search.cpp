@@ -10,6 +10,8 @@
 //
 // Strategies 2 and 3 (random_local_search.cpp, gradient_descent.cpp) run on the same data and
 // loss, so the three results can be read side by side; the tour does exactly that.
+#include "random_search.hpp"
+
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 

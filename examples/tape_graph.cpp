@@ -7,6 +7,8 @@
 // three examples, composed from tape ops. After backward every node holds its value and its
 // gradient; the table lists them in creation order (backward walks it bottom-up) and the DOT file
 // draws the same graph (rendered to PNG when Graphviz is installed).
+#include "tape_graph.hpp"
+
 #include <filesystem>
 
 #include <fmt/format.h>

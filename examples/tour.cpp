@@ -7,6 +7,8 @@
 // (gradient_check.cpp), writing your own loss (custom_loss.cpp), the tape drawn (tape_graph.cpp),
 // and minibatch training on the whole training split (train.cpp). Each step is one call to the
 // experiment of that file; the tour only chooses the sizes and puts the numbers side by side.
+#include "tour.hpp"
+
 #include <filesystem>
 #include <fstream>
 #include <system_error>

@@ -8,6 +8,8 @@
 // Preprocessing as the course does it: scale the pixels to [0, 1] and subtract the mean image of
 // the *training* examples from every split (a mean that has seen the test set would leak it into
 // training). A validation split, held out of training, picks the epoch whose W we keep.
+#include "train.hpp"
+
 #include <algorithm>
 #include <cstring>
 #include <memory>

@@ -15,7 +15,7 @@
 #include <gradlab/losses/metrics.hpp>
 #include <gradlab/optim/search.hpp>
 
-#include "../experiments.hpp"
+#include "experiment.hpp"
 #include "datasets.hpp"
 
 namespace gradlab::examples {

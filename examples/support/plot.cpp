@@ -102,12 +102,18 @@ std::string tail(const fs::path& log) {
     return out.empty() ? " (no messages)" : out;
 }
 
-// Runs gnuplot on `script`, drawing into a private temporary directory, and puts the image at
+// A figure as gnuplot sees it: the data file's text, and the commands that draw it from the
+// variable `data` (all of the script but the terminal and output lines). Built once by
+// line_drawing() / heatmap_drawing(), whichever way the figure goes out.
+struct Drawing {
+    std::string data;
+    std::string body;
+};
+
+// Runs gnuplot on `drawing` with `terminal`, in a private temporary directory, and puts the image at
 // `path` with write_file_atomic only when gnuplot succeeded: a reader of `path` never sees half
 // an image, and a failed drawing leaves `path` as it was.
-// `body` is the script minus its first line (the terminal) and the output line.
-void render(const std::string& terminal, const std::string& body, const std::string& data,
-            const std::string& path) {
+void render(const std::string& terminal, const Drawing& drawing, const std::string& path) {
     const fs::path target = fs::absolute(path);
     std::error_code ec;
     if (!fs::is_directory(target.parent_path(), ec))
@@ -123,11 +129,11 @@ void render(const std::string& terminal, const std::string& body, const std::str
     const fs::path data_file = tmp.path() / "data.dat";
     const fs::path script_file = tmp.path() / "plot.gp";
     const fs::path log_file = tmp.path() / "gnuplot.log";
-    write_file(data_file, data);
+    write_file(data_file, drawing.data);
     std::string script = terminal + "\nset output " + quoted(image.string()) + "\n";
     script += "set datafile missing 'NaN'\n";
     script += "data = " + quoted(data_file.string()) + "\n";
-    script += body;
+    script += drawing.body;
     script += "set output\n";  // closes and flushes the image before gnuplot exits
     write_file(script_file, script);
 
@@ -144,75 +150,6 @@ std::string labels(const std::string& title, const std::string& x_label,
            quoted(y_label) + "\n";
 }
 
-}  // namespace
-
-bool gnuplot_available() { return !examples::find_on_path("gnuplot").empty(); }
-
-void draw(const LinePlot& plot, const std::string& path) {
-    const std::string terminal = terminal_for(path, plot.width, plot.height);
-    if (plot.series.empty()) throw ValueError(fmt::format("plot: {}: no series to draw", path));
-    std::string data;
-    std::string body = labels(plot.title, plot.x_label, plot.y_label);
-    body += "set grid\nset key top right\n";
-    if (plot.log_x) body += "set logscale x\nset format x '%g'\n";
-    if (plot.log_y) body += "set logscale y\nset format y '%g'\n";
-    body += "plot ";
-    for (std::size_t s = 0; s < plot.series.size(); ++s) {
-        const Series& series = plot.series[s];
-        if (series.x.size() != series.y.size() || series.x.empty())
-            throw ValueError(fmt::format("plot: {}: series '{}' has {} x and {} y values; need the "
-                                         "same number, at least one",
-                                         path, series.name, series.x.size(), series.y.size()));
-        // Each series is one data block; two blank lines end a block, `index` picks it.
-        for (std::size_t i = 0; i < series.x.size(); ++i)
-            data += number(series.x[i]) + " " + number(series.y[i]) + "\n";
-        data += "\n\n";
-        body += fmt::format("{}data index {} using 1:2 with linespoints pointsize 0.6 title {}",
-                            s == 0 ? "" : ", ", s, quoted(series.name));
-    }
-    body += "\n";
-    render(terminal, body, data, path);
-}
-
-void draw(const Heatmap& map, const std::string& path) {
-    const std::string terminal = terminal_for(path, map.width, map.height);
-    if (map.rows < 2 || map.cols < 2 || map.values.size() != map.rows * map.cols)
-        throw ValueError(fmt::format("plot: {}: heatmap of {} rows x {} cols has {} values; need "
-                                     "rows, cols >= 2 and rows * cols values",
-                                     path, map.rows, map.cols, map.values.size()));
-    if (!(map.x_min < map.x_max) || !(map.y_min < map.y_max))
-        throw ValueError(fmt::format("plot: {}: heatmap ranges x [{}, {}], y [{}, {}] must be "
-                                     "increasing", path, map.x_min, map.x_max, map.y_min,
-                                     map.y_max));
-    for (std::size_t i = 0; i < map.values.size(); ++i)
-        if (!std::isfinite(map.values[i]))
-            throw ValueError(fmt::format("plot: {}: heatmap value {} (row {}, col {}) is {}", path,
-                                         i, i / map.cols, i % map.cols, map.values[i]));
-    std::string data;
-    const double dx = (map.x_max - map.x_min) / static_cast<double>(map.cols - 1);
-    const double dy = (map.y_max - map.y_min) / static_cast<double>(map.rows - 1);
-    for (std::size_t r = 0; r < map.rows; ++r) {
-        for (std::size_t c = 0; c < map.cols; ++c)
-            data += number(map.x_min + static_cast<double>(c) * dx) + " " +
-                    number(map.y_min + static_cast<double>(r) * dy) + " " +
-                    number(map.values[r * map.cols + c]) + "\n";
-        data += "\n";  // one blank line between scan lines of the grid
-    }
-    std::string body = labels(map.title, map.x_label, map.y_label);
-    body += "set cblabel " + quoted(map.value_label) + "\n";
-    // A perceptually even dark-to-light palette (close to viridis), readable in grey print.
-    body += "set palette defined (0 '#440154', 1 '#3b528b', 2 '#21918c', 3 '#5ec962', "
-            "4 '#fde725')\n";
-    body += "set autoscale xfix\nset autoscale yfix\nset tics out\n";
-    body += "plot data using 1:2:3 with image notitle\n";
-    render(terminal, body, data, path);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Figures a user can re-plot (write_figure): data and script kept side by side
-// ---------------------------------------------------------------------------------------------
-
-namespace {
 
 // Low blue to high red through cyan and yellow, as the notes colour their loss landscapes.
 constexpr const char* kBlueToRed =
@@ -263,11 +200,9 @@ std::string overlay_clauses(const Overlay& o, std::size_t index, const char* col
     return c;
 }
 
-// Writes data and script, then draws PNG and SVG if gnuplot is there. `body` draws the figure
-// from the variable `data` and ends with its plot command.
+// Writes data and script, then draws PNG and SVG if gnuplot is there.
 FigureFiles finish_figure(const std::string& dir, const std::string& stem, const std::string& title,
-                          std::size_t width, std::size_t height, const std::string& data,
-                          const std::string& body) {
+                          std::size_t width, std::size_t height, const Drawing& drawing) {
     const fs::path base = fs::path(dir) / stem;
     FigureFiles files;
     files.data = base.string() + ".dat";
@@ -280,9 +215,9 @@ FigureFiles finish_figure(const std::string& dir, const std::string& stem, const
                          " && gnuplot " + stem + ".gp   (writes " + stem + ".png and " + stem +
                          ".svg)\n";
     script += "set datafile missing 'NaN'\ndata = " + quoted(stem + ".dat") + "\n";
-    script += png_terminal + "\nset output " + quoted(stem + ".png") + "\n" + body + "set output\n";
+    script += png_terminal + "\nset output " + quoted(stem + ".png") + "\n" + drawing.body + "set output\n";
     script += svg_terminal + "\nset output " + quoted(stem + ".svg") + "\nreplot\nset output\n";
-    write_file_atomic(files.data, data, "write_figure");
+    write_file_atomic(files.data, drawing.data, "write_figure");
     write_file_atomic(files.script, script, "write_figure");
 
     if (!gnuplot_available()) {
@@ -291,23 +226,21 @@ FigureFiles finish_figure(const std::string& dir, const std::string& stem, const
                                     files.data, files.script, dir, stem);
         return files;
     }
-    render(png_terminal, body, data, png);
-    render(svg_terminal, body, data, svg);
+    render(png_terminal, drawing, png);
+    render(svg_terminal, drawing, svg);
     files.images = {png, svg};
     return files;
 }
 
-}  // namespace
-
-FigureFiles write_figure(const LineFigure& figure, const std::string& dir, const std::string& stem) {
-    require_stem(dir, stem);
+// `name` (the stem, or draw()'s path) names the figure in error messages.
+Drawing line_drawing(const LineFigure& figure, const std::string& name) {
     const LinePlot& plot = figure.plot;
-    if (plot.series.empty()) throw ValueError(fmt::format("plot: {}: no series to draw", stem));
-    std::string data;
-    std::string body = labels(plot.title, plot.x_label, plot.y_label);
-    body += "set grid\nset key " + figure.key + "\nset autoscale xfix\n";
-    if (plot.log_x) body += "set logscale x\nset format x '%.0e'\n";
-    if (plot.log_y) body += "set logscale y\nset format y '%g'\n";
+    if (plot.series.empty()) throw ValueError(fmt::format("plot: {}: no series to draw", name));
+    Drawing d;
+    d.body = labels(plot.title, plot.x_label, plot.y_label);
+    d.body += "set grid\nset key " + figure.key + "\nset autoscale xfix\n";
+    if (plot.log_x) d.body += "set logscale x\nset format x '%.0e'\n";
+    if (plot.log_y) d.body += "set logscale y\nset format y '%g'\n";
     std::string command = "plot ";
     std::size_t index = 0;
     for (std::size_t s = 0; s < plot.series.size(); ++s, ++index) {
@@ -315,69 +248,100 @@ FigureFiles write_figure(const LineFigure& figure, const std::string& dir, const
         if (series.x.size() != series.y.size() || series.x.empty())
             throw ValueError(fmt::format("plot: {}: series '{}' has {} x and {} y values; need the "
                                          "same number, at least one",
-                                         stem, series.name, series.x.size(), series.y.size()));
+                                         name, series.name, series.x.size(), series.y.size()));
+        // Each series is one data block; two blank lines end a block, `index` picks it.
         for (std::size_t i = 0; i < series.x.size(); ++i)
-            data += number(series.x[i]) + " " + number(series.y[i]) + "\n";
-        data += "\n\n";
+            d.data += number(series.x[i]) + " " + number(series.y[i]) + "\n";
+        d.data += "\n\n";
         const bool thick = figure.emphasize_last && s + 1 == plot.series.size();
         command += fmt::format("{}data index {} using 1:2 with lines {} title {}", s == 0 ? "" : ", ",
                                index, thick ? "lw 3 lc rgb '#000000'" : figure.emphasize_last ? "lw 1.5 dt 2" : "lw 2",
                                quoted(series.name));
     }
     for (std::size_t m = 0; m < figure.marks.size(); ++m, ++index) {
-        data += overlay_block(figure.marks[m], stem);
+        d.data += overlay_block(figure.marks[m], name);
         // Marks on a curve: red, then the other overlay colours but white.
         static constexpr const char* kMarkColours[] = {"#d00000", "#000000", "#ff00ff", "#00a000"};
         command += overlay_clauses(figure.marks[m], index, kMarkColours[m % 4]);
     }
-    return finish_figure(dir, stem, plot.title, plot.width, plot.height, data, body + command + "\n");
+    d.body += command + "\n";
+    return d;
 }
 
-FigureFiles write_figure(const HeatmapFigure& figure, const std::string& dir, const std::string& stem) {
-    require_stem(dir, stem);
+Drawing heatmap_drawing(const HeatmapFigure& figure, const std::string& name) {
     const Heatmap& map = figure.map;
     if (map.rows < 2 || map.cols < 2 || map.values.size() != map.rows * map.cols)
         throw ValueError(fmt::format("plot: {}: heatmap of {} rows x {} cols has {} values; need "
                                      "rows, cols >= 2 and rows * cols values",
-                                     stem, map.rows, map.cols, map.values.size()));
+                                     name, map.rows, map.cols, map.values.size()));
     if (!(map.x_min < map.x_max) || !(map.y_min < map.y_max))
         throw ValueError(fmt::format("plot: {}: heatmap ranges x [{}, {}], y [{}, {}] must be "
-                                     "increasing", stem, map.x_min, map.x_max, map.y_min, map.y_max));
+                                     "increasing", name, map.x_min, map.x_max, map.y_min, map.y_max));
     for (std::size_t i = 0; i < map.values.size(); ++i)
         if (!std::isfinite(map.values[i]))
-            throw ValueError(fmt::format("plot: {}: heatmap value {} (row {}, col {}) is {}", stem,
+            throw ValueError(fmt::format("plot: {}: heatmap value {} (row {}, col {}) is {}", name,
                                          i, i / map.cols, i % map.cols, map.values[i]));
-    std::string data;
+    Drawing d;
     const double dx = (map.x_max - map.x_min) / static_cast<double>(map.cols - 1);
     const double dy = (map.y_max - map.y_min) / static_cast<double>(map.rows - 1);
     for (std::size_t r = 0; r < map.rows; ++r) {
         for (std::size_t c = 0; c < map.cols; ++c)
-            data += number(map.x_min + static_cast<double>(c) * dx) + " " +
-                    number(map.y_min + static_cast<double>(r) * dy) + " " +
-                    number(map.values[r * map.cols + c]) + "\n";
-        data += "\n";  // one blank line between scan lines of the grid
+            d.data += number(map.x_min + static_cast<double>(c) * dx) + " " +
+                      number(map.y_min + static_cast<double>(r) * dy) + " " +
+                      number(map.values[r * map.cols + c]) + "\n";
+        d.data += "\n";  // one blank line between scan lines of the grid
     }
-    data += "\n";  // and a second one: the grid is data block (index) 0
+    d.data += "\n";  // and a second one: the grid is data block (index) 0
 
-    std::string body = labels(map.title, map.x_label, map.y_label);
-    body += "set cblabel " + quoted(map.value_label) + "\n" + kBlueToRed;
-    body += "set xrange [" + number(map.x_min - dx / 2) + ":" + number(map.x_max + dx / 2) + "]\n";
-    body += "set yrange [" + number(map.y_min - dy / 2) + ":" + number(map.y_max + dy / 2) + "]\n";
-    body += "set tics out\nset key top left opaque box\n";
+    d.body = labels(map.title, map.x_label, map.y_label);
+    d.body += "set cblabel " + quoted(map.value_label) + "\n" + kBlueToRed;
+    d.body += "set xrange [" + number(map.x_min - dx / 2) + ":" + number(map.x_max + dx / 2) + "]\n";
+    d.body += "set yrange [" + number(map.y_min - dy / 2) + ":" + number(map.y_max + dy / 2) + "]\n";
+    d.body += "set tics out\nset key top left opaque box\n";
     std::string command = "plot data index 0 using 1:2:3 with image notitle";
     if (figure.contours > 0) {
         // gnuplot traces contours only in 3-D: trace them into a datablock, then draw its lines.
-        body += fmt::format("set contour base\nset cntrparam levels auto {}\nunset surface\n"
-                            "set table $contours\nsplot data index 0 using 1:2:3 with lines notitle\n"
-                            "unset table\nunset contour\nset surface\n",
-                            figure.contours);
+        d.body += fmt::format("set contour base\nset cntrparam levels auto {}\nunset surface\n"
+                              "set table $contours\nsplot data index 0 using 1:2:3 with lines notitle\n"
+                              "unset table\nunset contour\nset surface\n",
+                              figure.contours);
         command += ", $contours using 1:2 with lines lc rgb '#202020' lw 0.7 notitle";
     }
     for (std::size_t k = 0; k < figure.overlays.size(); ++k) {
-        data += overlay_block(figure.overlays[k], stem);
+        d.data += overlay_block(figure.overlays[k], name);
         command += overlay_clauses(figure.overlays[k], k + 1, kOverlayColours[k % 4]);
     }
-    return finish_figure(dir, stem, map.title, map.width, map.height, data, body + command + "\n");
+    d.body += command + "\n";
+    return d;
+}
+
+}  // namespace
+
+bool gnuplot_available() { return !examples::find_on_path("gnuplot").empty(); }
+
+FigureFiles write_figure(const LineFigure& figure, const std::string& dir, const std::string& stem) {
+    require_stem(dir, stem);
+    return finish_figure(dir, stem, figure.plot.title, figure.plot.width, figure.plot.height,
+                         line_drawing(figure, stem));
+}
+
+FigureFiles write_figure(const HeatmapFigure& figure, const std::string& dir, const std::string& stem) {
+    require_stem(dir, stem);
+    return finish_figure(dir, stem, figure.map.title, figure.map.width, figure.map.height,
+                         heatmap_drawing(figure, stem));
+}
+
+// draw(): the same drawing as write_figure's, as one image and nothing else.
+void draw(const LinePlot& plot, const std::string& path) {
+    LineFigure figure;
+    figure.plot = plot;
+    render(terminal_for(path, plot.width, plot.height), line_drawing(figure, path), path);
+}
+
+void draw(const Heatmap& map, const std::string& path) {
+    HeatmapFigure figure;
+    figure.map = map;
+    render(terminal_for(path, map.width, map.height), heatmap_drawing(figure, path), path);
 }
 
 }  // namespace gradlab::plot
@@ -417,7 +381,7 @@ FigureFiles write_figure(const BarChart& chart, const std::string& dir, const st
     for (std::size_t s = 0; s < chart.series.size(); ++s)
         command += fmt::format("{}data using {}{} title {}", s == 0 ? "" : ", ", s + 2,
                                s == 0 ? ":xtic(1)" : "", quoted(chart.series[s].name));
-    return finish_figure(dir, stem, chart.title, chart.width, chart.height, data, body + command + "\n");
+    return finish_figure(dir, stem, chart.title, chart.width, chart.height, Drawing{data, body + command + "\n"});
 }
 
 }  // namespace gradlab::plot

@@ -2,10 +2,12 @@
 /// \brief A small gnuplot driver for the examples' figures: line plots of several named series
 /// (loss curves, step-size sweeps) and heatmaps of a 2-D grid (loss landscapes).
 ///
-/// draw() writes the numbers to a data file and a gnuplot script into a private temporary
-/// directory, runs `gnuplot` on them, and moves the finished image into place with a rename, so
-/// the file at `path` is either the old one or the complete new one, never half-written.
-/// The format follows the extension: `.png` (pngcairo terminal) or `.svg`.
+/// Two ways out, one drawing: write_figure() keeps the data file and the gnuplot script beside the
+/// images, so a reader can re-plot; draw() makes the same figure as one image and nothing else.
+/// draw() writes the numbers and the script into a private temporary directory, runs `gnuplot` on
+/// them, and moves the finished image into place with a rename, so the file at `path` is either
+/// the old one or the complete new one, never half-written. The format follows the extension:
+/// `.png` (pngcairo terminal) or `.svg`.
 ///
 /// Without gnuplot on the PATH, draw() throws gradlab::IoError saying so; call
 /// gnuplot_available() first to skip plotting quietly instead.
@@ -87,12 +89,13 @@ struct Heatmap {
 /// True if an executable `gnuplot` is on the PATH.
 bool gnuplot_available();
 
-/// Draws `plot` into `path` (`.png` or `.svg`). Throws ValueError for an inconsistent plot or an
+/// Draws `plot` into `path` (`.png` or `.svg`), as write_figure() draws a LineFigure of it. Throws ValueError for an inconsistent plot or an
 /// unknown extension, and IoError if gnuplot is missing, fails (its messages are included), or the
 /// image cannot be moved into place; `path` is left untouched in every failure.
 void draw(const LinePlot& plot, const std::string& path);
 
-/// Draws `map` into `path` (`.png` or `.svg`); errors as for the line plot.
+/// Draws `map` into `path` (`.png` or `.svg`), as write_figure() draws a HeatmapFigure of it
+/// (12 contour levels); errors as for the line plot.
 void draw(const Heatmap& map, const std::string& path);
 
 }  // namespace gradlab::plot

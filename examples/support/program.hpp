@@ -17,7 +17,7 @@
 
 #include <gradlab/autodiff/error.hpp>
 
-#include "../experiments.hpp"
+#include "experiment.hpp"
 
 namespace gradlab::examples {
 

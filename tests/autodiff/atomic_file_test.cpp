@@ -2,51 +2,24 @@
 
 #include <atomic>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include <unistd.h>
-
 #include <gradlab/autodiff/atomic_file.hpp>
 #include <gradlab/autodiff/error.hpp>
 
+#include "../support/scratch_dir.hpp"
+
 namespace fs = std::filesystem;
 
-namespace {
-
-// A fresh directory under the system temp dir, removed with everything in it at scope exit.
-struct TempDir {
-    fs::path path;
-    explicit TempDir(const std::string& tag)
-        : path(fs::temp_directory_path() / ("gradlab-atomic-" + tag + "-" + std::to_string(::getpid()))) {
-        fs::remove_all(path);
-        fs::create_directories(path);
-    }
-    ~TempDir() { fs::remove_all(path); }
-    std::size_t entries() const {
-        return static_cast<std::size_t>(std::distance(fs::directory_iterator(path), fs::directory_iterator()));
-    }
-};
-
-std::string read_all(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-}  // namespace
-
 TEST_CASE("write_file_atomic replaces the file whole, mode 0644, and leaves no temporary", "[atomic_file]") {
-    TempDir dir("replace");
-    const std::string path = (dir.path / "out.txt").string();
+    test_support::ScratchDir dir("atomic-replace");
+    const std::string path = (dir.path() / "out.txt").string();
     gradlab::write_file_atomic(path, "first version\n");
-    CHECK(read_all(path) == "first version\n");
+    CHECK(test_support::read_bytes(path) == "first version\n");
     gradlab::write_file_atomic(path, std::string(100000, 'x'));
-    CHECK(read_all(path) == std::string(100000, 'x'));
+    CHECK(test_support::read_bytes(path) == std::string(100000, 'x'));
     CHECK(dir.entries() == 1);
     const auto perms = fs::status(path).permissions();
     CHECK((perms & fs::perms::all) == (fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
@@ -54,8 +27,8 @@ TEST_CASE("write_file_atomic replaces the file whole, mode 0644, and leaves no t
 }
 
 TEST_CASE("concurrent writers of one path never interleave: the file is one writer's bytes", "[atomic_file]") {
-    TempDir dir("race");
-    const std::string path = (dir.path / "shared.txt").string();
+    test_support::ScratchDir dir("atomic-race");
+    const std::string path = (dir.path() / "shared.txt").string();
     // Each writer's content is long (many write() calls' worth) and made of its own letter, so a mix
     // of two writers, or a half-written file, shows as more than one letter or a short file.
     const std::size_t size = 1 << 20;
@@ -75,11 +48,11 @@ TEST_CASE("concurrent writers of one path never interleave: the file is one writ
     std::vector<std::string> seen;
     std::thread reader([&] {
         for (int i = 0; i < 50; ++i)
-            if (fs::exists(path)) seen.push_back(read_all(path));
+            if (fs::exists(path)) seen.push_back(test_support::read_bytes(path));
     });
     for (auto& t : writers) t.join();
     reader.join();
-    seen.push_back(read_all(path));
+    seen.push_back(test_support::read_bytes(path));
     CHECK(failed_writes == 0);
     for (const std::string& s : seen) {
         REQUIRE(s.size() == size);
@@ -90,21 +63,21 @@ TEST_CASE("concurrent writers of one path never interleave: the file is one writ
 
 TEST_CASE("a failed write leaves the old file intact, removes its temporary and names op and path",
           "[atomic_file][errors]") {
-    TempDir dir("fail");
-    const std::string path = (dir.path / "keep.txt").string();
+    test_support::ScratchDir dir("atomic-fail");
+    const std::string path = (dir.path() / "keep.txt").string();
     gradlab::write_file_atomic(path, "old contents");
 
     // A directory cannot be renamed over: the write gets as far as its temporary, then fails.
-    fs::create_directory(dir.path / "taken");
-    fs::create_directory(dir.path / "taken" / "inside");
-    const std::string taken = (dir.path / "taken").string();
+    fs::create_directory(dir.path() / "taken");
+    fs::create_directory(dir.path() / "taken" / "inside");
+    const std::string taken = (dir.path() / "taken").string();
     CHECK_THROWS_AS(gradlab::write_file_atomic(taken, "new"), gradlab::IoError);
     CHECK_THROWS_WITH(gradlab::write_file_atomic(taken, "new", "save_thing"),
                       Catch::StartsWith("save_thing: renaming onto '" + taken + "' failed"));
-    CHECK(read_all(path) == "old contents");
+    CHECK(test_support::read_bytes(path) == "old contents");
     CHECK(dir.entries() == 2);  // keep.txt and taken/: no temporary left over
 
-    const std::string missing = (dir.path / "no" / "such" / "x.txt").string();
+    const std::string missing = (dir.path() / "no" / "such" / "x.txt").string();
     CHECK_THROWS_WITH(gradlab::write_file_atomic(missing, "x"),
                       Catch::Contains("cannot create a temporary file next to '" + missing + "'"));
 }

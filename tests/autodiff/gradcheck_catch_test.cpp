@@ -18,10 +18,10 @@ namespace {
 Var my_tanh(const Var& x, bool wrong) {
     Tensor v = x.value();
     for (double& e : v) e = std::tanh(e);
-    return x.tape().record("my_tanh", std::move(v), {x}, [wrong](const BackwardArgs& a) {
-        Tensor g = a.grad;
+    return x.tape().record("my_tanh", std::move(v), {x}, [wrong](const BackwardArgs& args) {
+        Tensor g = args.grad;
         if (!wrong)
-            for (std::size_t i = 0; i < g.size(); ++i) g.flat(i) *= 1.0 - a.out.flat(i) * a.out.flat(i);
+            for (std::size_t i = 0; i < g.size(); ++i) g.flat(i) *= 1.0 - args.out.flat(i) * args.out.flat(i);
         return Grads{std::move(g)};
     });
 }

@@ -1,14 +1,14 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
-#include <cstdio>
-#include <fstream>
 #include <limits>
 #include <sstream>
 #include <string>
 
 #include <gradlab/autodiff/inspect.hpp>
 #include <gradlab/autodiff/ops.hpp>
+
+#include "../support/scratch_dir.hpp"
 
 using Catch::Contains;
 using gradlab::Tape;
@@ -83,13 +83,10 @@ TEST_CASE("write_dot writes the file whole or throws IoError naming the path", "
     tape.backward(sum(relu(a) * a));
     CHECK_THAT(gradlab::to_dot(tape), Contains("n0 [label=\"#0 var x\\n(2,)\\nvalue: [1, 2]\\ngrad: [2, 4]\", fillcolor=\"#bcd7f5\"]"));
     CHECK_THAT(gradlab::to_dot(tape), Contains("n1 [label=\"#1 relu\\n(2,)\\nvalue: [1, 2]\\ngrad: [1, 2]\\nbranch:count 1:2\", fillcolor=\"#f9d29d\"]"));
-    const std::string path = "inspect_test_graph.dot";
+    const test_support::ScratchDir dir("inspect");
+    const std::string path = dir.file("graph.dot");
     gradlab::write_dot(tape, path);
-    std::ifstream in(path);
-    std::stringstream text;
-    text << in.rdbuf();
-    CHECK(text.str() == gradlab::to_dot(tape));
-    std::remove(path.c_str());
+    CHECK(test_support::read_bytes(path) == gradlab::to_dot(tape));
     CHECK_THROWS_AS(gradlab::write_dot(tape, "/nonexistent-dir/graph.dot"), gradlab::IoError);
     CHECK_THROWS_WITH(gradlab::write_dot(tape, "/nonexistent-dir/graph.dot"), Contains("/nonexistent-dir/graph.dot"));
 }

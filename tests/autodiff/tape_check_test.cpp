@@ -23,15 +23,15 @@ Var relu_layer(Tape& t, const std::vector<Var>& p) {
 // d(x^3)/dx = 3x^2, but this backward says 2x^2: a planted bug.
 Var wrong_cube(const Var& x) {
     Tensor v = x.value() * x.value() * x.value();
-    return x.tape().record("wrong_cube", std::move(v), {x}, [](const gradlab::BackwardArgs& a) {
-        return gradlab::Grads{a.grad * 2.0 * a.input(0) * a.input(0)};
+    return x.tape().record("wrong_cube", std::move(v), {x}, [](const gradlab::BackwardArgs& args) {
+        return gradlab::Grads{args.grad * 2.0 * args.input(0) * args.input(0)};
     });
 }
 
 // relu with a correct backward but no recorded branch: a kink the tape cannot name.
 Var silent_relu(const Var& x) {
-    return x.tape().record("silent_relu", xt::maximum(x.value(), 0.0), {x}, [](const gradlab::BackwardArgs& a) {
-        return gradlab::Grads{a.grad * xt::cast<double>(a.input(0) > 0.0)};
+    return x.tape().record("silent_relu", xt::maximum(x.value(), 0.0), {x}, [](const gradlab::BackwardArgs& args) {
+        return gradlab::Grads{args.grad * xt::cast<double>(args.input(0) > 0.0)};
     });
 }
 

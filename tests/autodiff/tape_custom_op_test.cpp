@@ -72,14 +72,14 @@ TEST_CASE("a custom op recording a branch of another length is refused, naming t
     Var x = tape.variable(zeros({2, 3}));
     const std::size_t before = tape.size();
     auto bad = [&] {
-        return tape.record("my_kink", Tensor(x.value()), {x}, [](const BackwardArgs& a) { return Grads{a.grad}; },
+        return tape.record("my_kink", Tensor(x.value()), {x}, [](const BackwardArgs& args) { return Grads{args.grad}; },
                            std::vector<std::uint8_t>(2, 0));  // one per row: not the rule
     };
     CHECK_THROWS_AS(bad(), TapeError);
     CHECK_THROWS_WITH(bad(), Contains("my_kink") && Contains("2 branch entries") && Contains("(2, 3)"));
     CHECK(tape.size() == before);
     // One per input element is accepted.
-    Var ok = tape.record("my_kink", Tensor(x.value()), {x}, [](const BackwardArgs& a) { return Grads{a.grad}; },
+    Var ok = tape.record("my_kink", Tensor(x.value()), {x}, [](const BackwardArgs& args) { return Grads{args.grad}; },
                          std::vector<std::uint8_t>(6, 1));
     CHECK(tape.node(ok).branch.size() == 6);
 }
@@ -107,14 +107,14 @@ TEST_CASE("a custom backward that assigns or adds a wrong-shaped tensor into gra
     Tape tape;
     Var a = tape.variable(zeros({2}));
     Var b = tape.variable(zeros({2, 3}));
-    Var assigned = tape.record("assigns", Tensor(b.value()), {a, b}, [](const BackwardArgs& g) {
-        g.grad_in(1) = xt::ones<double>({3});  // resizes input 1's buffer: the tape notices
+    Var assigned = tape.record("assigns", Tensor(b.value()), {a, b}, [](const BackwardArgs& args) {
+        args.grad_in(1) = xt::ones<double>({3});  // resizes input 1's buffer: the tape notices
     });
     CHECK_THROWS_WITH(tape.backward(sum(assigned)),
                       Contains("backward of 'assigns' (node #2), input 1:") && Contains("has shape (3,)") &&
                           Contains("grad_in(1)"));
-    Var added = tape.record("adds", Tensor(b.value()), {a, b}, [](const BackwardArgs& g) {
-        g.grad_in(0) += xt::ones<double>({4});  // (2,) += (4,): xtensor cannot broadcast it
+    Var added = tape.record("adds", Tensor(b.value()), {a, b}, [](const BackwardArgs& args) {
+        args.grad_in(0) += xt::ones<double>({4});  // (2,) += (4,): xtensor cannot broadcast it
     });
     CHECK_THROWS_AS(tape.backward(sum(added)), ShapeError);
     CHECK_THROWS_WITH(tape.backward(sum(added)), Contains("backward of 'adds' (node #"));

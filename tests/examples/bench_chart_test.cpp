@@ -2,11 +2,12 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
-#include <fstream>
 #include <sstream>
 
 #include <gradlab/autodiff/error.hpp>
 
+#include "../support/scratch_dir.hpp"
+#include "bench_chart.hpp"
 #include "example_testing.hpp"
 #include "support/plot.hpp"
 
@@ -45,9 +46,9 @@ TEST_CASE("bench_chart reads the workload rows and the floor of bench/compare's 
 }
 
 TEST_CASE("bench_chart draws each implementation at its best thread count, next to the floor") {
-    examples_testing::TempDir dir("bench-chart");
+    test_support::ScratchDir dir("bench-chart");
     const std::string table = (dir.path() / "compare.txt").string();
-    std::ofstream(table) << kTable;
+    test_support::write_bytes(table, kTable);
     std::ostringstream out;
     const BenchChartResult r = run_bench_chart({table, dir.path().string(), &out});
     REQUIRE(r.workloads.size() == 2);

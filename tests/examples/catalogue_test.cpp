@@ -16,8 +16,17 @@
 #include <sstream>
 
 #include "../support/catalogue.hpp"
-#include "experiments.hpp"
+#include "../support/scratch_dir.hpp"
 #include "support/datasets.hpp"
+#include "gradient_check.hpp"
+#include "gradient_descent.hpp"
+#include "landscape.hpp"
+#include "numerical_gradient.hpp"
+#include "random_local_search.hpp"
+#include "random_search.hpp"
+#include "tape_graph.hpp"
+#include "tour.hpp"
+#include "train.hpp"
 
 namespace fs = std::filesystem;
 namespace gd = gradlab::data;
@@ -55,19 +64,17 @@ Bytes labels(std::uint32_t count, std::size_t present, char label = 1, std::uint
 
 // One directory per case, holding a t10k split (plain files) or a CIFAR test batch.
 struct Dirs {
-    fs::path root = fs::temp_directory_path() / ("gradlab_catalogue_data_" + std::to_string(::getpid()));
+    test_support::ScratchDir root{"catalogue-data"};
     int next = 0;
-    Dirs() { fs::create_directories(root); }
-    ~Dirs() { fs::remove_all(root); }
     std::string fashion(const Bytes& img, const Bytes& lab) {
-        const fs::path d = root / std::to_string(next++);
+        const fs::path d = root.path() / std::to_string(next++);
         fs::create_directories(d);
         std::ofstream(d / "t10k-images-idx3-ubyte", std::ios::binary) << img;
         std::ofstream(d / "t10k-labels-idx1-ubyte", std::ios::binary) << lab;
         return d.string();
     }
     std::string cifar(const Bytes& batch) {
-        const fs::path d = root / std::to_string(next++);
+        const fs::path d = root.path() / std::to_string(next++);
         fs::create_directories(d);
         std::ofstream(d / "test_batch.bin", std::ios::binary) << batch;
         return d.string();
@@ -86,7 +93,7 @@ std::vector<Case> cases(Dirs& dirs) {
         return [dir] { gd::load_fashion_mnist(gd::Split::test, std::nullopt, dir); };
     };
     // ---- Fashion-MNIST
-    add("fashion-mnist", "a missing directory", fashion((dirs.root / "absent").string()), Kind::Io,
+    add("fashion-mnist", "a missing directory", fashion((dirs.root.path() / "absent").string()), Kind::Io,
         {"fashion-mnist", "t10k-images-idx3-ubyte", "cannot open"});
     add("fashion-mnist", "wrong image magic", fashion(dirs.fashion(images(2, 2, 28, 0x802), labels(2, 2))), Kind::Io,
         {"fashion-mnist", "magic number 0x00000802"});
@@ -113,7 +120,7 @@ std::vector<Case> cases(Dirs& dirs) {
     add("fashion-mnist", "limit 0", [] { gd::load_fashion_mnist(gd::Split::test, std::size_t{0}, "/nowhere"); },
         Kind::Value, {"load_fashion_mnist", "limit"});
     add("fashion-mnist", "a FIFO for the images", [&dirs] {
-            const fs::path d = dirs.root / "fifo-fashion";
+            const fs::path d = dirs.root.path() / "fifo-fashion";
             fs::create_directories(d);
             ::mkfifo((d / "t10k-images-idx3-ubyte.gz").c_str(), 0600);
             gd::load_fashion_mnist(gd::Split::test, std::nullopt, d.string());
@@ -122,7 +129,7 @@ std::vector<Case> cases(Dirs& dirs) {
     // ---- CIFAR-10
     auto cifar = [](std::string dir) { return [dir] { gd::load_cifar10(dir, gd::Split::test); }; };
     add("cifar-10", "no directory", [] { gd::load_cifar10("", gd::Split::test); }, Kind::Value, {"load_cifar10", "directory"});
-    add("cifar-10", "a missing batch", cifar((dirs.root / "absent").string()), Kind::Io,
+    add("cifar-10", "a missing batch", cifar((dirs.root.path() / "absent").string()), Kind::Io,
         {"cifar-10", "test_batch.bin", "cannot open"});
     add("cifar-10", "an empty batch", cifar(dirs.cifar("")), Kind::Io, {"cifar-10", "empty file"});
     add("cifar-10", "a cut record", cifar(dirs.cifar(cifar_record(1) + "abc")), Kind::Io,
@@ -132,7 +139,7 @@ std::vector<Case> cases(Dirs& dirs) {
     add("cifar-10", "limit 0", [] { gd::load_cifar10("/nowhere", gd::Split::test, std::size_t{0}); }, Kind::Value,
         {"load_cifar10", "limit"});
     add("cifar-10", "a directory for the batch", [&dirs] {
-            const fs::path d = dirs.root / "dir-cifar";
+            const fs::path d = dirs.root.path() / "dir-cifar";
             fs::create_directories(d / "test_batch.bin");
             gd::load_cifar10(d.string(), gd::Split::test);
         },

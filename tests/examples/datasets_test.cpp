@@ -15,6 +15,7 @@
 
 #include "example_testing.hpp"
 #include "support/datasets.hpp"
+#include "../support/scratch_dir.hpp"
 
 namespace fs = std::filesystem;
 namespace gd = gradlab::data;
@@ -28,21 +29,6 @@ namespace {
 bool same(const Tensor& a, const Tensor& b) {
     return a.shape() == b.shape() && std::equal(a.begin(), a.end(), b.begin());
 }
-
-// A fresh directory for one test's files, removed afterwards.
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        std::string tmpl = (fs::temp_directory_path() / "gradlab-data-test-XXXXXX").string();
-        REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
-        path = tmpl;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-    std::string file(const std::string& name) const { return (path / name).string(); }
-};
 
 using Bytes = std::vector<unsigned char>;
 
@@ -96,7 +82,7 @@ std::vector<unsigned char> labels_mod10(std::size_t n) {
 }
 
 // A good Fashion-MNIST split of n examples in dir, gzip-compressed.
-void write_fashion(const TempDir& dir, const std::string& prefix, std::size_t n) {
+void write_fashion(const test_support::ScratchDir& dir, const std::string& prefix, std::size_t n) {
     write_gzip(dir.file(prefix + "-images-idx3-ubyte.gz"), idx_images(n, static_cast<std::uint32_t>(n)));
     write_gzip(dir.file(prefix + "-labels-idx1-ubyte.gz"),
                idx_labels(labels_mod10(n), static_cast<std::uint32_t>(n)));
@@ -147,30 +133,30 @@ struct ScopedEnv {
 // ---------------------------------------------------------------------------------------------
 
 TEST_CASE("fashion-mnist loader reads gzip IDX files pixel for pixel, label for label", "[data][mnist]") {
-    TempDir dir;
+    test_support::ScratchDir dir("data");
     write_fashion(dir, "train", 5);
     write_fashion(dir, "t10k", 3);
-    const gd::Dataset train = gd::load_fashion_mnist(Split::train, std::nullopt, dir.path.string());
+    const gd::Dataset train = gd::load_fashion_mnist(Split::train, std::nullopt, dir.path().string());
     check_fashion_contents(train, 5);
     CHECK(train.num_classes == 10);
     REQUIRE(train.class_names.size() == 10);
     CHECK(train.class_names[0] == "T-shirt/top");
     CHECK(train.class_names[9] == "Ankle boot");
     gd::require_valid("test", train);
-    check_fashion_contents(gd::load_fashion_mnist(Split::test, std::nullopt, dir.path.string()), 3);
+    check_fashion_contents(gd::load_fashion_mnist(Split::test, std::nullopt, dir.path().string()), 3);
 }
 
 TEST_CASE("fashion-mnist plain IDX files read the same as gzip ones", "[data][mnist]") {
-    TempDir gz, plain_named_gz, plain;
+    test_support::ScratchDir gz("data"), plain_named_gz("data"), plain("data");
     write_fashion(gz, "t10k", 4);
     // Uncompressed bytes under the .gz name, and under the name without .gz.
     write_plain(plain_named_gz.file("t10k-images-idx3-ubyte.gz"), idx_images(4, 4));
     write_plain(plain_named_gz.file("t10k-labels-idx1-ubyte.gz"), idx_labels(labels_mod10(4), 4));
     write_plain(plain.file("t10k-images-idx3-ubyte"), idx_images(4, 4));
     write_plain(plain.file("t10k-labels-idx1-ubyte"), idx_labels(labels_mod10(4), 4));
-    const auto a = gd::load_fashion_mnist(Split::test, std::nullopt, gz.path.string());
-    const auto b = gd::load_fashion_mnist(Split::test, std::nullopt, plain_named_gz.path.string());
-    const auto c = gd::load_fashion_mnist(Split::test, std::nullopt, plain.path.string());
+    const auto a = gd::load_fashion_mnist(Split::test, std::nullopt, gz.path().string());
+    const auto b = gd::load_fashion_mnist(Split::test, std::nullopt, plain_named_gz.path().string());
+    const auto c = gd::load_fashion_mnist(Split::test, std::nullopt, plain.path().string());
     CHECK(same(a.x, b.x));
     CHECK(same(a.x, c.x));
     CHECK(a.y == b.y);
@@ -178,20 +164,20 @@ TEST_CASE("fashion-mnist plain IDX files read the same as gzip ones", "[data][mn
 }
 
 TEST_CASE("fashion-mnist limit keeps the first examples", "[data][mnist]") {
-    TempDir dir;
+    test_support::ScratchDir dir("data");
     write_fashion(dir, "train", 6);
-    const auto d = gd::load_fashion_mnist(Split::train, 2, dir.path.string());
+    const auto d = gd::load_fashion_mnist(Split::train, 2, dir.path().string());
     check_fashion_contents(d, 2);
-    check_fashion_contents(gd::load_fashion_mnist(Split::train, 100, dir.path.string()), 6);
-    CHECK_THROWS_AS(gd::load_fashion_mnist(Split::train, 0, dir.path.string()), gradlab::ValueError);
+    check_fashion_contents(gd::load_fashion_mnist(Split::train, 100, dir.path().string()), 6);
+    CHECK_THROWS_AS(gd::load_fashion_mnist(Split::train, 0, dir.path().string()), gradlab::ValueError);
 }
 
 TEST_CASE("fashion-mnist directory: argument, then GRADLAB_FASHION_MNIST_DIR, then Debian's", "[data][mnist]") {
-    TempDir dir;
+    test_support::ScratchDir dir("data");
     write_fashion(dir, "t10k", 2);
     {
-        ScopedEnv env(gd::kFashionMnistDirEnv, dir.path.string());
-        CHECK(gd::fashion_mnist_dir() == dir.path.string());
+        ScopedEnv env(gd::kFashionMnistDirEnv, dir.path().string());
+        CHECK(gd::fashion_mnist_dir() == dir.path().string());
         check_fashion_contents(gd::load_fashion_mnist(Split::test), 2);
         // An explicit argument wins over the variable.
         CHECK_THAT(io_error([&] { gd::load_fashion_mnist(Split::test, std::nullopt, "/nonexistent-dir"); }),
@@ -202,10 +188,10 @@ TEST_CASE("fashion-mnist directory: argument, then GRADLAB_FASHION_MNIST_DIR, th
 }
 
 TEST_CASE("fashion-mnist bad files give an IoError naming the file and the fault", "[data][mnist][errors]") {
-    TempDir dir;
+    test_support::ScratchDir dir("data");
     const std::string images = dir.file("train-images-idx3-ubyte.gz");
     const std::string labels = dir.file("train-labels-idx1-ubyte.gz");
-    const auto load = [&] { gd::load_fashion_mnist(Split::train, std::nullopt, dir.path.string()); };
+    const auto load = [&] { gd::load_fashion_mnist(Split::train, std::nullopt, dir.path().string()); };
     const auto good_labels = [&] { write_gzip(labels, idx_labels(labels_mod10(5), 5)); };
 
     SECTION("missing file") {
@@ -329,7 +315,7 @@ Bytes cifar_records(std::size_t first, std::size_t count) {
 }
 
 // Five train batches of 2 records (examples 0..9) and a test batch of 3 (examples 100..102).
-void write_cifar(const TempDir& dir) {
+void write_cifar(const test_support::ScratchDir& dir) {
     for (std::size_t b = 1; b <= 5; ++b)
         write_plain(dir.file("data_batch_" + std::to_string(b) + ".bin"), cifar_records(2 * (b - 1), 2));
     write_plain(dir.file("test_batch.bin"), cifar_records(100, 3));
@@ -345,35 +331,35 @@ void check_cifar_rows(const gd::Dataset& d, std::size_t first) {
 }  // namespace
 
 TEST_CASE("cifar-10 loader reads the five train batches in order and the test batch", "[data][cifar]") {
-    TempDir dir;
+    test_support::ScratchDir dir("data");
     write_cifar(dir);
-    const auto train = gd::load_cifar10(dir.path.string(), Split::train);
+    const auto train = gd::load_cifar10(dir.path().string(), Split::train);
     REQUIRE(train.x.shape() == gradlab::Shape{10, 3072});
     check_cifar_rows(train, 0);
     CHECK(train.num_classes == 10);
     CHECK(train.class_names.at(0) == "airplane");
     CHECK(train.class_names.at(9) == "truck");
-    const auto test = gd::load_cifar10(dir.path.string(), Split::test);
+    const auto test = gd::load_cifar10(dir.path().string(), Split::test);
     REQUIRE(test.x.shape() == gradlab::Shape{3, 3072});
     check_cifar_rows(test, 100);
 }
 
 TEST_CASE("cifar-10 limit reads only the batches it needs", "[data][cifar]") {
-    TempDir dir;
+    test_support::ScratchDir dir("data");
     write_cifar(dir);
     fs::remove(dir.file("data_batch_4.bin"));
-    const auto d = gd::load_cifar10(dir.path.string(), Split::train, 5);  // batches 1-3
+    const auto d = gd::load_cifar10(dir.path().string(), Split::train, 5);  // batches 1-3
     REQUIRE(d.size() == 5);
     check_cifar_rows(d, 0);
-    CHECK_THAT(io_error([&] { gd::load_cifar10(dir.path.string(), Split::train, 7); }),
+    CHECK_THAT(io_error([&] { gd::load_cifar10(dir.path().string(), Split::train, 7); }),
                Contains(dir.file("data_batch_4.bin") + ": cannot open"));
-    CHECK_THROWS_AS(gd::load_cifar10(dir.path.string(), Split::train, 0), gradlab::ValueError);
+    CHECK_THROWS_AS(gd::load_cifar10(dir.path().string(), Split::train, 0), gradlab::ValueError);
 }
 
 TEST_CASE("cifar-10 bad files give an IoError naming the file and the fault", "[data][cifar][errors]") {
-    TempDir dir;
+    test_support::ScratchDir dir("data");
     const std::string test = dir.file("test_batch.bin");
-    const auto load = [&] { gd::load_cifar10(dir.path.string(), Split::test); };
+    const auto load = [&] { gd::load_cifar10(dir.path().string(), Split::test); };
     SECTION("missing") { CHECK_THAT(io_error(load), Contains("cifar-10: " + test + ": cannot open")); }
     SECTION("empty") {
         write_plain(test, {});

@@ -1,12 +1,13 @@
-// Shared by the examples' tests: hermetic data options, temporary directories, whether the real
-// Fashion-MNIST files are installed, and how a test that cannot run says so.
+// Shared by the examples' tests: hermetic data options, whether the real Fashion-MNIST files are
+// installed, how a test that cannot run says so, and a figure's data file read back.
 #pragma once
 
 #include <filesystem>
-#include <random>
+#include <sstream>
 #include <string>
+#include <vector>
 
-#include "experiments.hpp"
+#include "support/experiment.hpp"
 #include "support/datasets.hpp"
 
 /// Ends the running test as *skipped*: ctest marks a test whose output matches "SKIPPED:" as
@@ -35,25 +36,35 @@ inline bool have_fashion_mnist() {
                                    "train-images-idx3-ubyte.gz");
 }
 
-/// A fresh empty directory under the system's temporary directory, removed on destruction.
-class TempDir {
-public:
-    explicit TempDir(const std::string& tag) {
-        std::random_device rd;
-        path_ = std::filesystem::temp_directory_path() /
-                ("gradlab-" + tag + "-" + std::to_string(rd()) + std::to_string(rd()));
-        std::filesystem::create_directories(path_);
+/// A figure's data file (plot::write_figure) read back: its blocks (each ended by two blank lines),
+/// each as its non-empty lines split into whitespace-separated fields (a quoted label is one field).
+inline std::vector<std::vector<std::vector<std::string>>> figure_blocks(const std::string& text) {
+    std::vector<std::vector<std::vector<std::string>>> out(1);
+    std::istringstream in(text);
+    std::string line;
+    int blank = 0;
+    while (std::getline(in, line)) {
+        if (line.empty()) {
+            if (++blank == 2) out.emplace_back();
+            continue;
+        }
+        blank = 0;
+        std::vector<std::string> fields;
+        std::istringstream ls(line);
+        std::string f;
+        while (ls >> f) {
+            if (f.front() == '"')
+                while (f.back() != '"' || f.size() == 1) {
+                    std::string more;
+                    if (!(ls >> more)) break;
+                    f += " " + more;
+                }
+            fields.push_back(f);
+        }
+        out.back().push_back(fields);
     }
-    ~TempDir() {
-        std::error_code ec;
-        std::filesystem::remove_all(path_, ec);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    const std::filesystem::path& path() const { return path_; }
-
-private:
-    std::filesystem::path path_;
-};
+    while (!out.empty() && out.back().empty()) out.pop_back();
+    return out;
+}
 
 }  // namespace examples_testing

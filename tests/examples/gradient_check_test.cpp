@@ -2,12 +2,12 @@
 // the kink demo is recognized as a kink.
 #include <catch2/catch.hpp>
 
-#include <fstream>
-#include <iterator>
 #include <set>
 #include <sstream>
 
+#include "../support/scratch_dir.hpp"
 #include "example_testing.hpp"
+#include "gradient_check.hpp"
 
 using namespace gradlab::examples;
 using Catch::Contains;
@@ -56,37 +56,24 @@ TEST_CASE("a margin within h of the hinge is reported as a kink crossing, accept
 }
 
 TEST_CASE("the check_errors figure counts every entry of each full check once, in its half decade") {
-    examples_testing::TempDir dir("check-errors");
+    test_support::ScratchDir dir("check-errors");
     std::ostringstream out;
     GradientCheckOptions o;
     o.figures_dir = dir.path().string();
     o.out = &out;
     run_gradient_check(o);
-    // check_errors.dat: one data block (two blank lines apart) per loss, a step outline that gives
-    // each bin's count at both of its edges; the legend says how many entries were exactly 0.
-    std::ifstream in(dir.path() / "check_errors.dat");
-    REQUIRE(in);
-    std::vector<double> totals(1, 0.0);
-    std::string line;
-    int blanks = 0;
-    while (std::getline(in, line)) {
-        if (line.empty()) {
-            if (++blanks == 2) totals.push_back(0.0);
-            continue;
-        }
-        blanks = 0;
-        std::istringstream ss(line);
-        double x = 0, y = 0;
-        ss >> x >> y;
-        totals.back() += y / 2.0;
+    // check_errors.dat: one data block per loss, a step outline that gives each bin's count at
+    // both of its edges; the legend says how many entries were exactly 0.
+    const auto blocks = examples_testing::figure_blocks(test_support::read_bytes(dir.path() / "check_errors.dat"));
+    std::vector<double> totals;
+    for (const auto& block : blocks) {
+        totals.push_back(0.0);
+        for (const auto& fields : block) totals.back() += std::stod(fields.at(1)) / 2.0;
     }
     // The full checks of "SVM (fused)", "softmax (fused)" (W: 6 x 4 and b: 4) and the net
     // (W1 6 x 5, b1 5, W2 5 x 4, b2 4), minus the entries that agree exactly, which the legend
     // counts instead.
-    const std::string gp = [&] {
-        std::ifstream s(dir.path() / "check_errors.gp");
-        return std::string(std::istreambuf_iterator<char>(s), {});
-    }();
+    const std::string gp = test_support::read_bytes(dir.path() / "check_errors.gp");
     auto zeros = [&](const std::string& name) {
         const auto at = gp.find(name + ": ");
         REQUIRE(at != std::string::npos);

@@ -5,14 +5,13 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
 
-#include "experiments.hpp"
-
+#include "../support/scratch_dir.hpp"
 #include "example_testing.hpp"
+#include "landscape.hpp"
 
 using namespace gradlab::examples;
 namespace fs = std::filesystem;
@@ -26,26 +25,17 @@ struct BlockShape {
 };
 
 std::vector<BlockShape> block_shapes(const fs::path& file) {
-    std::ifstream in(file);
-    std::vector<BlockShape> blocks(1);
-    std::string line;
-    int blank = 0;
-    while (std::getline(in, line)) {
-        if (line.empty()) {
-            if (++blank == 2) blocks.emplace_back();
-            continue;
+    std::vector<BlockShape> shapes;
+    for (const auto& block : examples_testing::figure_blocks(test_support::read_bytes(file))) {
+        BlockShape b;
+        b.lines = block.size();
+        for (const auto& fields : block) {
+            b.min_fields = std::min(b.min_fields, fields.size());
+            b.max_fields = std::max(b.max_fields, fields.size());
         }
-        blank = 0;
-        std::istringstream fields(line);
-        std::size_t n = 0;
-        for (std::string f; fields >> f;) ++n;
-        BlockShape& b = blocks.back();
-        ++b.lines;
-        b.min_fields = std::min(b.min_fields, n);
-        b.max_fields = std::max(b.max_fields, n);
+        shapes.push_back(b);
     }
-    while (!blocks.empty() && blocks.back().lines == 0) blocks.pop_back();
-    return blocks;
+    return shapes;
 }
 
 LandscapeFigureOptions smoke(const fs::path& dir, std::ostream& out) {
@@ -64,7 +54,7 @@ LandscapeFigureOptions smoke(const fs::path& dir, std::ostream& out) {
 
 TEST_CASE("landscape writes every figure, each slice's data with its grid's rows and columns",
           "[landscape]") {
-    examples_testing::TempDir dir("landscape");
+    test_support::ScratchDir dir("landscape");
     std::ostringstream out;
     const LandscapeFigureOptions o = smoke(dir.path(), out);
     const LandscapeFigureResult r = run_landscape(o);
@@ -119,7 +109,7 @@ TEST_CASE("landscape writes every figure, each slice's data with its grid's rows
 }
 
 TEST_CASE("landscape refuses sizes it cannot draw", "[landscape]") {
-    examples_testing::TempDir dir("landscape-bad");
+    test_support::ScratchDir dir("landscape-bad");
     std::ostringstream out;
     LandscapeFigureOptions o = smoke(dir.path(), out);
     o.grid = 1;

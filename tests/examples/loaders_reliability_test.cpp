@@ -16,26 +16,13 @@
 #include <zlib.h>
 
 #include "support/datasets.hpp"
+#include "../support/scratch_dir.hpp"
 
 namespace fs = std::filesystem;
 namespace gd = gradlab::data;
 using Catch::Contains;
 
 namespace {
-
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        std::string tmpl = (fs::temp_directory_path() / "gradlab-loaders-rel-XXXXXX").string();
-        REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
-        path = tmpl;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-    std::string file(const std::string& name) const { return (path / name).string(); }
-};
 
 void put_u32(std::vector<unsigned char>& b, std::uint32_t v) {
     for (int shift = 24; shift >= 0; shift -= 8) b.push_back(static_cast<unsigned char>(v >> shift));
@@ -64,26 +51,26 @@ void sparse_file(const std::string& path, std::uint64_t bytes) {
 }  // namespace
 
 TEST_CASE("fashion-mnist loader refuses a FIFO without blocking", "[data][mnist][reliability]") {
-    TempDir dir;
+    test_support::ScratchDir dir("loaders");
     REQUIRE(::mkfifo(dir.file("t10k-images-idx3-ubyte.gz").c_str(), 0600) == 0);
-    CHECK_THROWS_AS(gd::load_fashion_mnist(gd::Split::test, std::nullopt, dir.path.string()), gradlab::IoError);
-    CHECK_THROWS_WITH(gd::load_fashion_mnist(gd::Split::test, std::nullopt, dir.path.string()),
+    CHECK_THROWS_AS(gd::load_fashion_mnist(gd::Split::test, std::nullopt, dir.path().string()), gradlab::IoError);
+    CHECK_THROWS_WITH(gd::load_fashion_mnist(gd::Split::test, std::nullopt, dir.path().string()),
                       Contains("fashion-mnist") && Contains("t10k-images-idx3-ubyte.gz") &&
                           Contains("not a regular file"));
 }
 
 TEST_CASE("cifar-10 loader refuses a FIFO or a directory without blocking", "[data][cifar][reliability]") {
-    TempDir dir;
+    test_support::ScratchDir dir("loaders");
     REQUIRE(::mkfifo(dir.file("test_batch.bin").c_str(), 0600) == 0);
-    CHECK_THROWS_WITH(gd::load_cifar10(dir.path.string(), gd::Split::test),
+    CHECK_THROWS_WITH(gd::load_cifar10(dir.path().string(), gd::Split::test),
                       Contains("cifar-10") && Contains("test_batch.bin") && Contains("not a regular file"));
     fs::create_directory(dir.file("data_batch_1.bin"));
-    CHECK_THROWS_WITH(gd::load_cifar10(dir.path.string(), gd::Split::train), Contains("a directory"));
+    CHECK_THROWS_WITH(gd::load_cifar10(dir.path().string(), gd::Split::train), Contains("a directory"));
 }
 
 TEST_CASE("fashion-mnist: a small gzip that claims 1e6 images is refused from its header, before allocating",
           "[data][mnist][reliability]") {
-    TempDir dir;
+    test_support::ScratchDir dir("loaders");
     std::vector<unsigned char> images, labels;
     put_u32(images, 0x00000803);
     put_u32(images, 1000000);
@@ -95,25 +82,25 @@ TEST_CASE("fashion-mnist: a small gzip that claims 1e6 images is refused from it
     write_gzip(dir.file("t10k-images-idx3-ubyte.gz"), images, std::size_t{64} << 20);
     write_gzip(dir.file("t10k-labels-idx1-ubyte.gz"), labels, 1000000);
     CHECK(fs::file_size(dir.file("t10k-images-idx3-ubyte.gz")) < (std::size_t{1} << 20));
-    CHECK_THROWS_AS(gd::load_fashion_mnist(gd::Split::test, std::nullopt, dir.path.string()), gradlab::IoError);
-    CHECK_THROWS_WITH(gd::load_fashion_mnist(gd::Split::test, std::nullopt, dir.path.string()),
+    CHECK_THROWS_AS(gd::load_fashion_mnist(gd::Split::test, std::nullopt, dir.path().string()), gradlab::IoError);
+    CHECK_THROWS_WITH(gd::load_fashion_mnist(gd::Split::test, std::nullopt, dir.path().string()),
                       Contains("implausible count 1000000 images") && Contains("kMaxDatasetElements"));
 }
 
 TEST_CASE("cifar-10: a batch file larger than the dataset limit is refused from its size, before allocating",
           "[data][cifar][reliability]") {
-    TempDir dir;
+    test_support::ScratchDir dir("loaders");
     // A sparse 30 GB file of whole records: it would ask for 245 GB of doubles.
     const std::uint64_t records = 30'000'000'000ULL / 3073;
     sparse_file(dir.file("test_batch.bin"), records * 3073);
     const auto start = std::chrono::steady_clock::now();
-    CHECK_THROWS_AS(gd::load_cifar10(dir.path.string(), gd::Split::test), gradlab::IoError);
-    CHECK_THROWS_WITH(gd::load_cifar10(dir.path.string(), gd::Split::test),
+    CHECK_THROWS_AS(gd::load_cifar10(dir.path().string(), gd::Split::test), gradlab::IoError);
+    CHECK_THROWS_WITH(gd::load_cifar10(dir.path().string(), gd::Split::test),
                       Contains("test_batch.bin") && Contains("too large") && Contains(std::to_string(records)) &&
                           Contains("kMaxDatasetElements"));
     CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(20));  // nothing was read
     // With a limit the same file is fine: only the first record is read (a zero label, zero pixels).
-    const auto d = gd::load_cifar10(dir.path.string(), gd::Split::test, 1);
+    const auto d = gd::load_cifar10(dir.path().string(), gd::Split::test, 1);
     CHECK(d.size() == 1);
     CHECK(d.y[0] == 0);
 }

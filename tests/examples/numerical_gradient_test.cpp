@@ -5,7 +5,9 @@
 #include <cmath>
 #include <sstream>
 
+#include "../support/scratch_dir.hpp"
 #include "example_testing.hpp"
+#include "numerical_gradient.hpp"
 #include "support/plot.hpp"
 
 using namespace gradlab::examples;
@@ -124,7 +126,7 @@ TEST_CASE("step-size study: the piecewise-linear SVM has no truncation error awa
 
 TEST_CASE("numerical_gradient and its study draw their figures into the directory asked for") {
     if (!gradlab::plot::gnuplot_available()) EXAMPLES_SKIP("gnuplot is not installed");
-    examples_testing::TempDir dir("numgrad-figures");
+    test_support::ScratchDir dir("numgrad-figures");
     std::ostringstream out;
     NumericalGradientOptions o;
     o.data = examples_testing::blobs(20, 1);

@@ -7,78 +7,24 @@
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <iterator>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "example_testing.hpp"
 #include "support/plot.hpp"
+#include "../support/scratch_dir.hpp"
 
 namespace fs = std::filesystem;
 namespace gp = gradlab::plot;
 
 namespace {
 
-struct FigureDir {
-    fs::path path;
-    FigureDir() {
-        std::string tmpl = (fs::temp_directory_path() / "gradlab-figure-test-XXXXXX").string();
-        REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
-        path = tmpl;
-    }
-    ~FigureDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-    std::vector<std::string> files() const {
-        std::vector<std::string> names;
-        for (const auto& e : fs::directory_iterator(path)) names.push_back(e.path().filename().string());
-        std::sort(names.begin(), names.end());
-        return names;
-    }
-};
-
-std::string contents(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-// A data file's blocks (separated by two blank lines), each as its non-empty lines split into
-// whitespace-separated fields (a quoted label counts as one field).
-std::vector<std::vector<std::vector<std::string>>> blocks(const std::string& text) {
-    std::vector<std::vector<std::vector<std::string>>> out(1);
-    std::istringstream in(text);
-    std::string line;
-    int blank = 0;
-    while (std::getline(in, line)) {
-        if (line.empty()) {
-            if (++blank == 2) out.emplace_back();
-            continue;
-        }
-        blank = 0;
-        std::vector<std::string> fields;
-        std::istringstream ls(line);
-        std::string f;
-        while (ls >> f) {
-            if (f.front() == '"')
-                while (f.back() != '"' || f.size() == 1) {
-                    std::string more;
-                    if (!(ls >> more)) break;
-                    f += " " + more;
-                }
-            fields.push_back(f);
-        }
-        out.back().push_back(fields);
-    }
-    while (!out.empty() && out.back().empty()) out.pop_back();
-    return out;
-}
-
 // Width and height from a PNG's IHDR chunk (bytes 16..23, big-endian), after checking the
 // signature and the chunk's name.
 std::pair<std::uint32_t, std::uint32_t> png_size(const fs::path& p) {
-    const std::string b = contents(p);
+    const std::string b = test_support::read_bytes(p);
     REQUIRE(b.size() > 24);
     REQUIRE(b.compare(0, 8, "\x89PNG\r\n\x1a\n") == 0);
     REQUIRE(b.compare(12, 4, "IHDR") == 0);
@@ -139,12 +85,12 @@ private:
 
 TEST_CASE("a heatmap figure writes its grid as rows x cols lines of (x, y, value), then each overlay",
           "[plot][figure]") {
-    FigureDir dir;
+    test_support::ScratchDir dir("figure");
     NoPath no_gnuplot;  // the data and script alone
-    const gp::FigureFiles files = gp::write_figure(bowl_figure(), dir.path.string(), "bowl");
-    CHECK(files.data == (dir.path / "bowl.dat").string());
-    CHECK(files.script == (dir.path / "bowl.gp").string());
-    const auto b = blocks(contents(files.data));
+    const gp::FigureFiles files = gp::write_figure(bowl_figure(), dir.path().string(), "bowl");
+    CHECK(files.data == (dir.path() / "bowl.dat").string());
+    CHECK(files.script == (dir.path() / "bowl.gp").string());
+    const auto b = examples_testing::figure_blocks(test_support::read_bytes(files.data));
     REQUIRE(b.size() == 2);
     REQUIRE(b[0].size() == 11 * 15);
     for (const auto& row : b[0]) CHECK(row.size() == 3);
@@ -160,10 +106,10 @@ TEST_CASE("a heatmap figure writes its grid as rows x cols lines of (x, y, value
 
 TEST_CASE("a line figure writes one two-column block per curve and a labelled block per mark set",
           "[plot][figure]") {
-    FigureDir dir;
+    test_support::ScratchDir dir("figure");
     NoPath no_gnuplot;
-    const gp::FigureFiles files = gp::write_figure(marked_line(), dir.path.string(), "steps");
-    const auto b = blocks(contents(files.data));
+    const gp::FigureFiles files = gp::write_figure(marked_line(), dir.path().string(), "steps");
+    const auto b = examples_testing::figure_blocks(test_support::read_bytes(files.data));
     REQUIRE(b.size() == 3);
     CHECK(b[0].size() == 4);
     CHECK(b[1].size() == 2);
@@ -176,53 +122,53 @@ TEST_CASE("a line figure writes one two-column block per curve and a labelled bl
 TEST_CASE("with gnuplot, a figure becomes a PNG of the requested size and an SVG, and its script "
           "redraws them", "[plot][figure]") {
     REQUIRE(gp::gnuplot_available());  // gnuplot-nox is one of the project's packages
-    FigureDir dir;
-    const gp::FigureFiles files = gp::write_figure(bowl_figure(), dir.path.string(), "bowl");
+    test_support::ScratchDir dir("figure");
+    const gp::FigureFiles files = gp::write_figure(bowl_figure(), dir.path().string(), "bowl");
     CHECK(files.message.empty());
     REQUIRE(files.images.size() == 2);
-    CHECK(png_size(dir.path / "bowl.png") == std::pair<std::uint32_t, std::uint32_t>{640, 480});
-    CHECK(contents(dir.path / "bowl.svg").find("<svg") != std::string::npos);
-    CHECK(dir.files() == std::vector<std::string>{"bowl.dat", "bowl.gp", "bowl.png", "bowl.svg"});
+    CHECK(png_size(dir.path() / "bowl.png") == std::pair<std::uint32_t, std::uint32_t>{640, 480});
+    CHECK(test_support::read_bytes(dir.path() / "bowl.svg").find("<svg") != std::string::npos);
+    CHECK(dir.names() == std::vector<std::string>{"bowl.dat", "bowl.gp", "bowl.png", "bowl.svg"});
 
-    const gp::FigureFiles line = gp::write_figure(marked_line(), dir.path.string(), "steps");
-    CHECK(png_size(dir.path / "steps.png") == std::pair<std::uint32_t, std::uint32_t>{500, 300});
+    const gp::FigureFiles line = gp::write_figure(marked_line(), dir.path().string(), "steps");
+    CHECK(png_size(dir.path() / "steps.png") == std::pair<std::uint32_t, std::uint32_t>{500, 300});
 
     // The user's route: remove the images, run the script where it lies, get them back.
-    fs::remove(dir.path / "bowl.png");
-    fs::remove(dir.path / "bowl.svg");
-    const std::string command = "cd '" + dir.path.string() + "' && gnuplot bowl.gp >/dev/null 2>&1";
+    fs::remove(dir.path() / "bowl.png");
+    fs::remove(dir.path() / "bowl.svg");
+    const std::string command = "cd '" + dir.path().string() + "' && gnuplot bowl.gp >/dev/null 2>&1";
     REQUIRE(std::system(command.c_str()) == 0);
-    CHECK(png_size(dir.path / "bowl.png") == std::pair<std::uint32_t, std::uint32_t>{640, 480});
-    CHECK(fs::file_size(dir.path / "bowl.svg") > 0);
+    CHECK(png_size(dir.path() / "bowl.png") == std::pair<std::uint32_t, std::uint32_t>{640, 480});
+    CHECK(fs::file_size(dir.path() / "bowl.svg") > 0);
 }
 
 TEST_CASE("without gnuplot, the data and script are written and one line says how to render them",
           "[plot][figure][errors]") {
-    FigureDir dir;
+    test_support::ScratchDir dir("figure");
     NoPath no_gnuplot;
-    const gp::FigureFiles files = gp::write_figure(bowl_figure(), dir.path.string(), "bowl");
+    const gp::FigureFiles files = gp::write_figure(bowl_figure(), dir.path().string(), "bowl");
     CHECK(files.images.empty());
     CHECK_THAT(files.message, Catch::StartsWith("gnuplot not found") &&
-                                  Catch::Contains("gnuplot bowl.gp") && Catch::Contains(dir.path.string()));
+                                  Catch::Contains("gnuplot bowl.gp") && Catch::Contains(dir.path().string()));
     CHECK(files.message.find('\n') == std::string::npos);
-    CHECK(dir.files() == std::vector<std::string>{"bowl.dat", "bowl.gp"});
-    const std::string script = contents(files.script);
+    CHECK(dir.names() == std::vector<std::string>{"bowl.dat", "bowl.gp"});
+    const std::string script = test_support::read_bytes(files.script);
     CHECK_THAT(script, Catch::Contains("data = 'bowl.dat'") && Catch::Contains("set output 'bowl.png'") &&
                            Catch::Contains("set output 'bowl.svg'") && Catch::Contains("pngcairo size 640,480"));
 }
 
 TEST_CASE("figures that cannot be written are refused", "[plot][figure][errors]") {
-    FigureDir dir;
-    CHECK_THROWS_AS(gp::write_figure(bowl_figure(), dir.path.string(), "a/b"), gradlab::ValueError);
-    CHECK_THROWS_AS(gp::write_figure(bowl_figure(), (dir.path / "missing").string(), "bowl"), gradlab::IoError);
+    test_support::ScratchDir dir("figure");
+    CHECK_THROWS_AS(gp::write_figure(bowl_figure(), dir.path().string(), "a/b"), gradlab::ValueError);
+    CHECK_THROWS_AS(gp::write_figure(bowl_figure(), (dir.path() / "missing").string(), "bowl"), gradlab::IoError);
     gp::HeatmapFigure bad = bowl_figure();
     bad.map.values.pop_back();
-    CHECK_THROWS_WITH(gp::write_figure(bad, dir.path.string(), "bowl"), Catch::Contains("164 values"));
+    CHECK_THROWS_WITH(gp::write_figure(bad, dir.path().string(), "bowl"), Catch::Contains("164 values"));
     bad = bowl_figure();
     bad.map.values[3] = NAN;
-    CHECK_THROWS_AS(gp::write_figure(bad, dir.path.string(), "bowl"), gradlab::ValueError);
+    CHECK_THROWS_AS(gp::write_figure(bad, dir.path().string(), "bowl"), gradlab::ValueError);
     bad = bowl_figure();
     bad.overlays[0].labels.pop_back();
-    CHECK_THROWS_AS(gp::write_figure(bad, dir.path.string(), "bowl"), gradlab::ValueError);
-    CHECK(dir.files().empty());
+    CHECK_THROWS_AS(gp::write_figure(bad, dir.path().string(), "bowl"), gradlab::ValueError);
+    CHECK(dir.names().empty());
 }

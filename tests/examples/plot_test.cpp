@@ -11,37 +11,13 @@
 
 #include "example_testing.hpp"
 #include "support/plot.hpp"
+#include "../support/scratch_dir.hpp"
 
 namespace fs = std::filesystem;
 namespace gp = gradlab::plot;
 using Catch::Contains;
 
 namespace {
-
-struct PlotDir {
-    fs::path path;
-    PlotDir() {
-        std::string tmpl = (fs::temp_directory_path() / "gradlab-plot-test-XXXXXX").string();
-        REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
-        path = tmpl;
-    }
-    ~PlotDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-    // The names of the files in the directory: the temp-then-rename must leave nothing else.
-    std::vector<std::string> files() const {
-        std::vector<std::string> names;
-        for (const auto& e : fs::directory_iterator(path)) names.push_back(e.path().filename().string());
-        std::sort(names.begin(), names.end());
-        return names;
-    }
-};
-
-std::string contents(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 gp::LinePlot loss_curves() {
     gp::LinePlot plot;
@@ -82,31 +58,31 @@ gp::Heatmap bowl() {
 
 TEST_CASE("a line plot appears as a complete PNG, with no temporary file left behind", "[plot]") {
     if (!gp::gnuplot_available()) EXAMPLES_SKIP("gnuplot is not installed (apt install gnuplot-nox)");
-    PlotDir dir;
-    const fs::path out = dir.path / "loss.png";
+    test_support::ScratchDir dir("plot");
+    const fs::path out = dir.path() / "loss.png";
     gp::draw(loss_curves(), out.string());
-    const std::string png = contents(out);
+    const std::string png = test_support::read_bytes(out);
     REQUIRE(png.size() > 1000);
     CHECK(png.substr(0, 8) == std::string("\x89PNG\r\n\x1a\n", 8));
     CHECK(png.find("IEND") != std::string::npos);  // the last chunk: the image is whole
-    CHECK(dir.files() == std::vector<std::string>{"loss.png"});
+    CHECK(dir.names() == std::vector<std::string>{"loss.png"});
 }
 
 TEST_CASE("a heatmap appears as an SVG, replacing an older file whole", "[plot]") {
     if (!gp::gnuplot_available()) EXAMPLES_SKIP("gnuplot is not installed (apt install gnuplot-nox)");
-    PlotDir dir;
-    const fs::path out = dir.path / "landscape.svg";
+    test_support::ScratchDir dir("plot");
+    const fs::path out = dir.path() / "landscape.svg";
     std::ofstream(out) << "an older figure";
     gp::draw(bowl(), out.string());
-    const std::string svg = contents(out);
+    const std::string svg = test_support::read_bytes(out);
     CHECK_THAT(svg, Contains("<svg") && Contains("</svg>") && Contains("loss landscape"));
-    CHECK(dir.files() == std::vector<std::string>{"landscape.svg"});
+    CHECK(dir.names() == std::vector<std::string>{"landscape.svg"});
 }
 
 TEST_CASE("when gnuplot fails, the user's file is untouched and no partial file remains", "[plot][errors]") {
     if (!gp::gnuplot_available()) EXAMPLES_SKIP("gnuplot is not installed (apt install gnuplot-nox)");
-    PlotDir dir;
-    const fs::path out = dir.path / "figure.png";
+    test_support::ScratchDir dir("plot");
+    const fs::path out = dir.path() / "figure.png";
     std::ofstream(out) << "keep me";
     gp::LinePlot plot;
     plot.log_y = true;  // every y <= 0 on a log axis: gnuplot stops with an error
@@ -118,32 +94,32 @@ TEST_CASE("when gnuplot fails, the user's file is untouched and no partial file 
         CHECK_THAT(e.what(), Contains("plot: gnuplot failed to draw " + out.string()) &&
                                  Contains("all points y value undefined"));
     }
-    CHECK(contents(out) == "keep me");
-    CHECK(dir.files() == std::vector<std::string>{"figure.png"});
+    CHECK(test_support::read_bytes(out) == "keep me");
+    CHECK(dir.names() == std::vector<std::string>{"figure.png"});
 }
 
 TEST_CASE("without gnuplot on the PATH, draw says so and writes nothing", "[plot][errors]") {
-    PlotDir dir;
+    test_support::ScratchDir dir("plot");
     const char* old = std::getenv("PATH");
     const std::string saved = old != nullptr ? old : "";
-    ::setenv("PATH", dir.path.c_str(), 1);  // an empty directory: no gnuplot there
+    ::setenv("PATH", dir.path().c_str(), 1);  // an empty directory: no gnuplot there
     const bool available = gp::gnuplot_available();
     std::string message = "no exception";
     try {
-        gp::draw(loss_curves(), (dir.path / "x.png").string());
+        gp::draw(loss_curves(), (dir.path() / "x.png").string());
     } catch (const gradlab::IoError& e) {
         message = e.what();
     }
     ::setenv("PATH", saved.c_str(), 1);
     CHECK_FALSE(available);
     CHECK_THAT(message, Contains("gnuplot is not installed"));
-    CHECK(dir.files().empty());
+    CHECK(dir.names().empty());
 }
 
 TEST_CASE("plots that cannot be drawn are rejected before gnuplot runs", "[plot][errors]") {
-    PlotDir dir;
-    const std::string png = (dir.path / "p.png").string();
-    CHECK_THROWS_WITH(gp::draw(loss_curves(), (dir.path / "p.jpg").string()),
+    test_support::ScratchDir dir("plot");
+    const std::string png = (dir.path() / "p.png").string();
+    CHECK_THROWS_WITH(gp::draw(loss_curves(), (dir.path() / "p.jpg").string()),
                       Contains("unknown image format '.jpg'; use .png or .svg"));
     gp::LinePlot empty;
     CHECK_THROWS_AS(gp::draw(empty, png), gradlab::ValueError);
@@ -156,7 +132,7 @@ TEST_CASE("plots that cannot be drawn are rejected before gnuplot runs", "[plot]
     map = bowl();
     map.values[5] = NAN;
     CHECK_THROWS_WITH(gp::draw(map, png), Contains("heatmap value 5 (row 0, col 5) is nan"));
-    CHECK_THROWS_WITH(gp::draw(bowl(), (dir.path / "no-such-dir" / "p.png").string()),
+    CHECK_THROWS_WITH(gp::draw(bowl(), (dir.path() / "no-such-dir" / "p.png").string()),
                       Contains("does not exist"));
-    CHECK(dir.files().empty());
+    CHECK(dir.names().empty());
 }

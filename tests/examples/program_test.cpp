@@ -9,8 +9,17 @@
 #include <vector>
 
 #include "example_testing.hpp"
-#include "experiments.hpp"
 #include "support/common.hpp"
+#include "custom_loss.hpp"
+#include "gradient_check.hpp"
+#include "gradient_descent.hpp"
+#include "landscape.hpp"
+#include "numerical_gradient.hpp"
+#include "random_local_search.hpp"
+#include "random_search.hpp"
+#include "tape_graph.hpp"
+#include "tour.hpp"
+#include "train.hpp"
 
 using namespace gradlab::examples;
 using Catch::Contains;

@@ -5,6 +5,9 @@
 #include <sstream>
 
 #include "example_testing.hpp"
+#include "gradient_descent.hpp"
+#include "random_local_search.hpp"
+#include "random_search.hpp"
 
 using namespace gradlab::examples;
 using examples_testing::blobs;

@@ -5,13 +5,15 @@
 #include <fstream>
 #include <sstream>
 
+#include "../support/scratch_dir.hpp"
 #include "example_testing.hpp"
+#include "tape_graph.hpp"
 
 using namespace gradlab::examples;
 using Catch::Contains;
 
 TEST_CASE("tape_graph prints the tape and writes a DOT digraph with one box per node") {
-    examples_testing::TempDir dir("tape-graph");
+    test_support::ScratchDir dir("tape-graph");
     std::ostringstream out;
     TapeGraphOptions o;
     o.out_dir = (dir.path() / "nested").string();  // created if missing
@@ -37,7 +39,7 @@ TEST_CASE("tape_graph prints the tape and writes a DOT digraph with one box per 
 }
 
 TEST_CASE("with Graphviz installed, tape_graph renders a PNG") {
-    examples_testing::TempDir dir("tape-graph-png");
+    test_support::ScratchDir dir("tape-graph-png");
     std::ostringstream out;
     TapeGraphOptions o;
     o.out_dir = dir.path().string();

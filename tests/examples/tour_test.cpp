@@ -4,14 +4,16 @@
 #include <filesystem>
 #include <sstream>
 
+#include "../support/scratch_dir.hpp"
 #include "example_testing.hpp"
+#include "tour.hpp"
 
 using namespace gradlab::examples;
 using Catch::Contains;
 
 // [tour-guarantees]
 TEST_CASE("the smoke tour runs every step in order and ends with the summary table") {
-    examples_testing::TempDir dir("tour");
+    test_support::ScratchDir dir("tour");
     std::ostringstream out;
     TourOptions base;
     base.data.source = DataSource::Blobs;
@@ -48,7 +50,7 @@ TEST_CASE("the smoke tour runs every step in order and ends with the summary tab
 // [tour-guarantees]
 
 TEST_CASE("tour --data blobs at full size runs through (the training step's validation fits the 5000 blobs)") {
-    examples_testing::TempDir dir("tour-blobs");
+    test_support::ScratchDir dir("tour-blobs");
     std::ostringstream out;
     TourOptions o;  // full size: all 5000 blobs for the strategies, training on the whole split
     o.data.source = DataSource::Blobs;

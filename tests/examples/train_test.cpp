@@ -4,22 +4,35 @@
 #include <fstream>
 #include <sstream>
 
+#include "../support/scratch_dir.hpp"
 #include "example_testing.hpp"
+#include "train.hpp"
 
 using namespace gradlab::examples;
 using Catch::Contains;
 
-TEST_CASE("Adam on a linear softmax classifier separates the blobs, with one validation accuracy per epoch") {
-    examples_testing::TempDir dir("train");
-    std::ostringstream out;
+namespace {
+
+// Training on blobs at test size, printing into `out`: n_train + n_test points, `validation` of
+// the n_train held out; small batches and a large step, so that a few epochs are enough.
+TrainOptions on_blobs(std::ostringstream& out, std::size_t n_train, std::size_t n_test, std::size_t validation) {
     TrainOptions o;
-    o.data = examples_testing::blobs(1000, 300);
-    o.validation = 200;
-    o.epochs = 4;
+    o.data = examples_testing::blobs(n_train, n_test);
+    o.validation = validation;
     o.batch_size = 32;
     o.lr = 1e-2;
-    o.csv = (dir.path() / "history.csv").string();
     o.out = &out;
+    return o;
+}
+
+}  // namespace
+
+TEST_CASE("Adam on a linear softmax classifier separates the blobs, with one validation accuracy per epoch") {
+    test_support::ScratchDir dir("train");
+    std::ostringstream out;
+    TrainOptions o = on_blobs(out, 1000, 300, 200);
+    o.epochs = 4;
+    o.csv = (dir.path() / "history.csv").string();
     const TrainResult r = run_train(o);
     CHECK(r.n_train == 800);
     REQUIRE(r.val_accuracy.size() == 4);
@@ -39,26 +52,17 @@ TEST_CASE("every optimizer and both losses train (SGD, momentum, Adam with softm
         for (const char* loss : {"softmax", "svm"}) {
             INFO(opt << " / " << loss);
             std::ostringstream out;
-            TrainOptions o;
-            o.data = examples_testing::blobs(600, 200);
-            o.validation = 100;
+            TrainOptions o = on_blobs(out, 600, 200, 100);
             o.epochs = 3;
-            o.batch_size = 32;
             o.optimizer = opt;
             o.loss = loss;
-            o.lr = 1e-2;
-            o.out = &out;
             CHECK(run_train(o).test_accuracy > 0.7);
         }
 }
 
 TEST_CASE("an unknown optimizer or loss is refused by name") {
-    TrainOptions o;
-    o.data = examples_testing::blobs(100, 50);
-    o.validation = 10;
-    o.batch_size = 30;
     std::ostringstream out;
-    o.out = &out;
+    TrainOptions o = on_blobs(out, 100, 50, 10);
     o.optimizer = "rmsprop2";
     CHECK_THROWS_WITH(run_train(o), Contains("rmsprop2"));
     o.optimizer = "adam";
@@ -80,13 +84,8 @@ TEST_CASE("Fashion-MNIST subset: a few epochs give a sane accuracy (skipped with
 
 TEST_CASE("train --validation 0 trains on every example and says there is no validation") {
     std::ostringstream out;
-    TrainOptions o;
-    o.data = examples_testing::blobs(400, 100);
-    o.validation = 0;
+    TrainOptions o = on_blobs(out, 400, 100, 0);
     o.epochs = 2;
-    o.batch_size = 32;
-    o.lr = 1e-2;
-    o.out = &out;
     const TrainResult r = run_train(o);
     CHECK(r.n_train == 400);  // nothing held out
     CHECK(r.best_epoch == 2);  // the last W is kept: there is nothing to pick the best with
@@ -97,11 +96,8 @@ TEST_CASE("train --validation 0 trains on every example and says there is no val
 
 TEST_CASE("a batch size above the training examples is refused, not clamped behind the banner's back") {
     std::ostringstream out;
-    TrainOptions o;
-    o.data = examples_testing::blobs(300, 100);
-    o.validation = 60;
+    TrainOptions o = on_blobs(out, 300, 100, 60);
     o.batch_size = 1000;
-    o.out = &out;
     CHECK_THROWS_AS(run_train(o), gradlab::ValueError);
     CHECK_THROWS_WITH(run_train(o), Contains("train: batch size 1000 is larger than the 240 examples to train on"));
     o.batch_size = 240;  // exactly all of them is one full batch per epoch
@@ -111,10 +107,7 @@ TEST_CASE("a batch size above the training examples is refused, not clamped behi
 
 TEST_CASE("a validation split that leaves nothing to train on is refused by name") {
     std::ostringstream out;
-    TrainOptions o;
-    o.data = examples_testing::blobs(300, 100);
-    o.validation = 300;
-    o.out = &out;
+    TrainOptions o = on_blobs(out, 300, 100, 300);
     CHECK_THROWS_WITH(run_train(o), Contains("train: validation 300 leaves none of the 300 training examples"));
 }
 

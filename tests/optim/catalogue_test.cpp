@@ -22,6 +22,7 @@
 #include <gradlab/optim/step_size_sweep.hpp>
 
 #include "../support/catalogue.hpp"
+#include "../support/scratch_dir.hpp"
 
 namespace fs = std::filesystem;
 namespace go = gradlab::optim;
@@ -41,31 +42,18 @@ double bowl(const Tensor& w) {
     return s;
 }
 
-// A directory for the catalogue's files, removed at exit.
-struct Files {
-    fs::path dir = fs::temp_directory_path() / ("gradlab_catalogue_" + std::to_string(::getpid()));
-    Files() { fs::create_directories(dir); }
-    ~Files() { fs::remove_all(dir); }
-    std::string write(const std::string& name, const std::string& bytes) const {
-        const std::string path = (dir / name).string();
-        std::ofstream(path, std::ios::binary) << bytes;
-        return path;
-    }
-};
-
 // A valid checkpoint's bytes (one parameter W of shape (2,)), from the library itself.
-std::string valid_checkpoint(const Files& f) {
+std::string valid_checkpoint(const test_support::ScratchDir& f) {
     go::Checkpoint c;
     c.rng_state = "5489";
     c.optimizer.kind = "sgd";
     c.params.emplace_back("W", Tensor{1.0, 2.0});
-    const std::string path = (f.dir / "valid.ckpt").string();
+    const std::string path = (f.path() / "valid.ckpt").string();
     go::save_checkpoint(path, c);
-    std::ifstream in(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    return test_support::read_bytes(path);
 }
 
-std::vector<Case> cases(const Files& files) {
+std::vector<Case> cases(const test_support::ScratchDir& files) {
     std::vector<Case> c;
     auto add = [&c](std::string family, std::string what, std::function<void()> call, Kind kind,
                     std::vector<std::string> words) {
@@ -160,14 +148,14 @@ std::vector<Case> cases(const Files& files) {
             go::Sgd s(0.1);
             go::FitOptions o;
             o.batch_size = 2;
-            o.resume_from = (files.dir / "nope.ckpt").string();
+            o.resume_from = (files.path() / "nope.ckpt").string();
             go::fit({&W}, s, 10, [](const std::vector<std::size_t>&) { return 0.0; }, o);
         },
         Kind::Io, {"nope.ckpt"});
     // ---- the checkpoint reader
     const std::string good = valid_checkpoint(files);
     auto load = [](std::string path) { return [path] { go::load_checkpoint(path); }; };
-    add("checkpoint", "a missing file", load((files.dir / "missing.ckpt").string()), Kind::Io,
+    add("checkpoint", "a missing file", load((files.path() / "missing.ckpt").string()), Kind::Io,
         {"load_checkpoint", "missing.ckpt"});
     add("checkpoint", "an empty file", load(files.write("empty.ckpt", "")), Kind::Io,
         {"load_checkpoint", "empty.ckpt", "not a gradlab checkpoint"});
@@ -183,10 +171,10 @@ std::vector<Case> cases(const Files& files) {
         Kind::Io, {"load_checkpoint", "flip.ckpt", "checksum"});
     add("checkpoint", "trailing bytes", load(files.write("trail.ckpt", good + "xyz")), Kind::Io,
         {"load_checkpoint", "trail.ckpt", "3 unexpected bytes"});
-    add("checkpoint", "a directory", load(files.dir.string()), Kind::Io, {"load_checkpoint", "not a regular file"});
+    add("checkpoint", "a directory", load(files.path().string()), Kind::Io, {"load_checkpoint", "not a regular file"});
     add("checkpoint", "/dev/zero", load("/dev/zero"), Kind::Io, {"load_checkpoint", "/dev/zero", "not a regular file"});
     add("checkpoint", "a FIFO", [&files] {
-            const std::string fifo = (files.dir / "fifo").string();
+            const std::string fifo = (files.path() / "fifo").string();
             ::mkfifo(fifo.c_str(), 0600);
             go::load_checkpoint(fifo);
         },
@@ -226,7 +214,7 @@ std::vector<Case> cases(const Files& files) {
         Kind::Value, {"restore_checkpoint", "RNG"});
     add("checkpoint", "save into a missing directory", [&files] {
             go::Checkpoint ck;
-            go::save_checkpoint((files.dir / "no" / "such" / "dir.ckpt").string(), ck);
+            go::save_checkpoint((files.path() / "no" / "such" / "dir.ckpt").string(), ck);
         },
         Kind::Io, {"dir.ckpt"});
     return c;
@@ -236,7 +224,7 @@ std::vector<Case> cases(const Files& files) {
 
 TEST_CASE("catalogue: optim refuses bad inputs with a gradlab error naming the op and the shape or value",
           "[catalogue][errors]") {
-    const Files files;
+    const test_support::ScratchDir files("catalogue");
     const auto tally = catalogue::run("optim", cases(files));
     CHECK(tally.tried >= 40);
 }

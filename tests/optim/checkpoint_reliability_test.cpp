@@ -29,41 +29,25 @@
 #include <gradlab/optim/momentum.hpp>
 
 #include "toy_problems.hpp"
+#include "../support/scratch_dir.hpp"
 
 namespace fs = std::filesystem;
 namespace go = gradlab::optim;
 using Catch::Contains;
 using gradlab::Parameter;
 using gradlab::Tensor;
+using test_support::read_bytes;
+using test_support::ScratchDir;
+using test_support::write_bytes;
 
 namespace {
 
-struct TempDir {
-    fs::path path;
-    explicit TempDir(const std::string& name)
-        : path(fs::temp_directory_path() / ("gradlab_ckrel_" + name + "_" + std::to_string(::getpid()))) {
-        fs::remove_all(path);
-        fs::create_directories(path);
-    }
-    ~TempDir() { fs::remove_all(path); }
-    std::string file(const std::string& name) const { return (path / name).string(); }
-    std::size_t temporaries() const {
-        std::size_t n = 0;
-        for (const auto& e : fs::directory_iterator(path))
-            if (e.path().filename().string().find(".tmp.") != std::string::npos) ++n;
-        return n;
-    }
-};
-
-std::string read_bytes(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-void write_bytes(const std::string& path, const std::string& bytes) {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    REQUIRE(out.good());
+// Temporary files a save left in `dir` (write_file_atomic names them <file>.tmp.XXXXXX).
+std::size_t temporaries(const ScratchDir& dir) {
+    std::size_t n = 0;
+    for (const std::string& name : dir.names())
+        if (name.find(".tmp.") != std::string::npos) ++n;
+    return n;
 }
 
 // The checkpoint format written out by hand (optim/checkpoint.hpp), so that a file can claim
@@ -129,7 +113,7 @@ go::FitOptions quiet(std::size_t epochs) {
 }  // namespace
 
 TEST_CASE("load_checkpoint refuses a FIFO without blocking, and /dev/zero without reading it", "[checkpoint][reliability]") {
-    TempDir dir("fifo");
+    ScratchDir dir("ckrel-fifo");
     const std::string fifo = dir.file("pipe");
     REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
     // Nobody writes to the FIFO: a plain open() would block here forever.
@@ -137,11 +121,11 @@ TEST_CASE("load_checkpoint refuses a FIFO without blocking, and /dev/zero withou
     CHECK_THROWS_WITH(go::load_checkpoint(fifo), Contains("load_checkpoint") && Contains(fifo) &&
                                                      Contains("not a regular file"));
     CHECK_THROWS_WITH(go::load_checkpoint("/dev/zero"), Contains("/dev/zero") && Contains("not a regular file"));
-    CHECK_THROWS_WITH(go::load_checkpoint(dir.path.string()), Contains("directory"));
+    CHECK_THROWS_WITH(go::load_checkpoint(dir.path().string()), Contains("directory"));
 }
 
 TEST_CASE("load_checkpoint checks the size and the header before reading a huge foreign file", "[checkpoint][reliability]") {
-    TempDir dir("huge");
+    ScratchDir dir("ckrel-huge");
     // Sparse files: they take no disk space, but reading one whole would take minutes and memory.
     const std::string beyond = dir.file("beyond.bin");
     {
@@ -176,7 +160,7 @@ TEST_CASE("load_checkpoint checks the size and the header before reading a huge 
 
 TEST_CASE("load_checkpoint refuses overflowing dims ({0, 2^63, 2^63}, {2^32, 2^32}) before allocating",
           "[checkpoint][reliability]") {
-    TempDir dir("dims");
+    ScratchDir dir("ckrel-dims");
     const std::string path = dir.file("dims.ckpt");
     write_bytes(path, handmade({0, std::uint64_t{1} << 63, std::uint64_t{1} << 63}, 0));
     CHECK_THROWS_AS(go::load_checkpoint(path), gradlab::IoError);
@@ -189,7 +173,7 @@ TEST_CASE("load_checkpoint refuses overflowing dims ({0, 2^63, 2^63}, {2^32, 2^3
 
 TEST_CASE("a checkpoint with NaN parameters is refused by restore and by fit(resume), naming the parameter and the element",
           "[checkpoint][reliability]") {
-    TempDir dir("nan");
+    ScratchDir dir("ckrel-nan");
     const std::string path = dir.file("nan.ckpt");
     SvmRun run;
     go::Momentum opt(0.01, 0.9);
@@ -217,7 +201,7 @@ TEST_CASE("a checkpoint with NaN parameters is refused by restore and by fit(res
 
 TEST_CASE("fit(resume) refuses a checkpoint whose saved tensor has another shape, and changes nothing",
           "[fit][checkpoint][reliability]") {
-    TempDir dir("shape");
+    ScratchDir dir("ckrel-shape");
     const std::string path = dir.file("run.ckpt");
     SvmRun run;
     go::Momentum opt(0.01, 0.9);
@@ -250,7 +234,7 @@ TEST_CASE("fit(resume) refuses a checkpoint whose saved tensor has another shape
 TEST_CASE("a checkpoint save killed mid-write keeps the previous checkpoint, which resumes bit-identically; "
           "the next save removes the stale temporary",
           "[fit][checkpoint][reliability]") {
-    TempDir dir("killed");
+    ScratchDir dir("ckrel-killed");
     const std::string path = dir.file("run.ckpt");
 
     // The run as it should be: 4 epochs straight.
@@ -292,7 +276,7 @@ TEST_CASE("a checkpoint save killed mid-write keeps the previous checkpoint, whi
 
     // The previous checkpoint is untouched; the dead save's partial temporary is still there.
     CHECK(read_bytes(path) == saved);
-    CHECK(dir.temporaries() == 1);
+    CHECK(temporaries(dir) == 1);
 
     // Resuming from it gives exactly the uninterrupted run.
     SvmRun second;
@@ -302,5 +286,5 @@ TEST_CASE("a checkpoint save killed mid-write keeps the previous checkpoint, whi
     o3.checkpoint_path = path;  // ... and its saves sweep the stale temporary away
     go::fit({&second.W}, opt3, 120, second.step(), o3);
     CHECK(toy::bit_identical(second.W.value, straight.W.value));
-    CHECK(dir.temporaries() == 0);
+    CHECK(temporaries(dir) == 0);
 }

@@ -2,11 +2,7 @@
 
 #include <cmath>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <limits>
-
-#include <unistd.h>
 
 #include <gradlab/autodiff/error.hpp>
 #include <gradlab/optim/adam.hpp>
@@ -14,34 +10,17 @@
 #include <gradlab/optim/momentum.hpp>
 
 #include "toy_problems.hpp"
+#include "../support/scratch_dir.hpp"
 
 namespace fs = std::filesystem;
 namespace go = gradlab::optim;
 using gradlab::Parameter;
 using gradlab::Tensor;
+using test_support::read_bytes;
+using test_support::ScratchDir;
+using test_support::write_bytes;
 
 namespace {
-
-// A fresh, empty directory per test, removed afterwards.
-struct TempDir {
-    fs::path path;
-    explicit TempDir(const std::string& name)
-        : path(fs::temp_directory_path() / ("gradlab_ckpt_" + name + "_" + std::to_string(::getpid()))) {
-        fs::remove_all(path);
-        fs::create_directories(path);
-    }
-    ~TempDir() { fs::remove_all(path); }
-    std::string file(const std::string& name) const { return (path / name).string(); }
-    std::size_t entries() const { return static_cast<std::size_t>(std::distance(fs::directory_iterator(path), {})); }
-};
-
-std::string read_bytes(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-void write_bytes(const std::string& path, const std::string& bytes) {
-    std::ofstream(path, std::ios::binary) << bytes;
-}
 
 // A checkpoint with a bit of everything, including values == would mishandle.
 go::Checkpoint sample() {
@@ -65,7 +44,7 @@ go::Checkpoint sample() {
 }  // namespace
 
 TEST_CASE("a checkpoint reads back bit for bit: values, names, shapes, state, epoch, rng", "[checkpoint]") {
-    TempDir dir("roundtrip");
+    ScratchDir dir("ckpt-roundtrip");
     const go::Checkpoint c = sample();
     go::save_checkpoint(dir.file("a.ckpt"), c);
     const go::Checkpoint d = go::load_checkpoint(dir.file("a.ckpt"));
@@ -131,13 +110,13 @@ TEST_CASE("restore refuses a checkpoint of another model and changes nothing", "
 }
 
 TEST_CASE("loading a missing file names it", "[checkpoint][errors]") {
-    TempDir dir("missing");
+    ScratchDir dir("ckpt-missing");
     const std::string p = dir.file("nope.ckpt");
     CHECK_THROWS_WITH(go::load_checkpoint(p), "load_checkpoint: cannot open '" + p + "': No such file or directory");
 }
 
 TEST_CASE("loading a foreign file says it is not a checkpoint", "[checkpoint][errors]") {
-    TempDir dir("foreign");
+    ScratchDir dir("ckpt-foreign");
     write_bytes(dir.file("notes.txt"), "epoch,train_loss\n1,0.5\n");
     CHECK_THROWS_WITH(go::load_checkpoint(dir.file("notes.txt")),
                       "load_checkpoint: '" + dir.file("notes.txt") + "' is not a gradlab checkpoint (no GLABCKPT magic)");
@@ -146,7 +125,7 @@ TEST_CASE("loading a foreign file says it is not a checkpoint", "[checkpoint][er
 }
 
 TEST_CASE("every truncation of a checkpoint is detected", "[checkpoint][errors]") {
-    TempDir dir("truncated");
+    ScratchDir dir("ckpt-truncated");
     go::save_checkpoint(dir.file("good.ckpt"), sample());
     const std::string bytes = read_bytes(dir.file("good.ckpt"));
     // Every cut inside the header and near the end, every 7th in between (the file is ~7 KB, most
@@ -160,7 +139,7 @@ TEST_CASE("every truncation of a checkpoint is detected", "[checkpoint][errors]"
 }
 
 TEST_CASE("a flipped byte is detected anywhere: header, payload, checksum", "[checkpoint][errors]") {
-    TempDir dir("corrupt");
+    ScratchDir dir("ckpt-corrupt");
     go::save_checkpoint(dir.file("good.ckpt"), sample());
     const std::string bytes = read_bytes(dir.file("good.ckpt"));
     // Every header and checksum byte, every 7th payload byte (CRC-32 catches any single-byte
@@ -179,7 +158,7 @@ TEST_CASE("a flipped byte is detected anywhere: header, payload, checksum", "[ch
 }
 
 TEST_CASE("a newer format version is refused by name", "[checkpoint][errors]") {
-    TempDir dir("version");
+    ScratchDir dir("ckpt-version");
     go::save_checkpoint(dir.file("good.ckpt"), sample());
     std::string bytes = read_bytes(dir.file("good.ckpt"));
     bytes[8] = 2;
@@ -188,7 +167,7 @@ TEST_CASE("a newer format version is refused by name", "[checkpoint][errors]") {
 }
 
 TEST_CASE("saving over a checkpoint replaces it whole; a failed save leaves it intact", "[checkpoint]") {
-    TempDir dir("atomic");
+    ScratchDir dir("ckpt-atomic");
     go::Checkpoint c = sample();
     go::save_checkpoint(dir.file("run.ckpt"), c);
     c.epoch = 5;
@@ -197,7 +176,7 @@ TEST_CASE("saving over a checkpoint replaces it whole; a failed save leaves it i
     const std::string before = read_bytes(dir.file("run.ckpt"));
 
     // A directory cannot be renamed over: the save fails after writing its temp file.
-    fs::create_directory(dir.path / "taken");
+    fs::create_directory(dir.path() / "taken");
     CHECK_THROWS_WITH(go::save_checkpoint(dir.file("taken"), c), Catch::Contains("'" + dir.file("taken") + "'"));
     CHECK_THROWS_AS(go::save_checkpoint(dir.file("no/such/dir/x.ckpt"), c), gradlab::IoError);
     CHECK(read_bytes(dir.file("run.ckpt")) == before);

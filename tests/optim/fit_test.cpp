@@ -1,13 +1,8 @@
 #include <catch2/catch.hpp>
 
-#include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <limits>
 #include <set>
 #include <sstream>
-
-#include <unistd.h>
 
 #include <gradlab/autodiff/error.hpp>
 #include <gradlab/optim/adam.hpp>
@@ -16,8 +11,8 @@
 #include <gradlab/optim/sgd.hpp>
 
 #include "toy_problems.hpp"
+#include "../support/scratch_dir.hpp"
 
-namespace fs = std::filesystem;
 namespace go = gradlab::optim;
 using gradlab::Parameter;
 using gradlab::Tensor;
@@ -45,10 +40,6 @@ go::FitOptions quiet(std::size_t epochs, std::size_t batch, std::uint64_t seed) 
     o.progress = go::ProgressMode::Off;
     o.keep_best = false;
     return o;
-}
-
-std::string temp_path(const std::string& name) {
-    return (fs::temp_directory_path() / ("gradlab_fit_" + name + "_" + std::to_string(::getpid()))).string();
 }
 
 }  // namespace
@@ -139,26 +130,24 @@ TEST_CASE("early stopping waits `patience` epochs; keep-best restores the best e
 }
 
 TEST_CASE("the CSV history matches the returned history and is replaced atomically", "[fit]") {
-    const std::string csv = temp_path("history.csv");
+    const test_support::ScratchDir dir("fit");
+    const std::string csv = dir.file("history.csv");
     SvmRun run;
     go::Sgd sgd(0.01);
     go::FitOptions o = quiet(3, 50, 0);
     o.csv_path = csv;
     std::vector<std::string> snapshots;
-    o.on_epoch = [&](const go::EpochRecord&) {
-        std::ifstream in(csv);
-        snapshots.emplace_back(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    };
+    o.on_epoch = [&](const go::EpochRecord&) { snapshots.push_back(test_support::read_bytes(csv)); };
     const auto r = go::fit({&run.W}, sgd, 150, run.step(), o, run.validate());
     REQUIRE(snapshots.size() == 3);
     CHECK(snapshots.back() == go::history_csv(r.history));
     CHECK(snapshots[0].rfind("epoch,train_loss,val_accuracy,lr,seconds\n1,", 0) == 0);
     CHECK(std::count(snapshots[1].begin(), snapshots[1].end(), '\n') == 3);  // header + 2 epochs, never partial
-    fs::remove(csv);
 }
 
 TEST_CASE("resuming from a checkpoint is bit-identical to an uninterrupted run", "[fit][checkpoint]") {
-    const std::string ckpt = temp_path("resume.ckpt");
+    const test_support::ScratchDir dir("fit");
+    const std::string ckpt = dir.file("resume.ckpt");
     for (const char* kind : {"momentum", "adam"}) {
         SECTION(kind) {
             auto make = [&]() -> std::unique_ptr<go::Optimizer> {
@@ -191,7 +180,6 @@ TEST_CASE("resuming from a checkpoint is bit-identical to an uninterrupted run",
             for (std::size_t e = 0; e < 6; ++e) CHECK(r3.history[e].train_loss == r1.history[e].train_loss);
             CHECK(r3.best_epoch == r1.best_epoch);
             CHECK(r3.batch_losses.size() == 3 * 10);  // only this call's batches
-            fs::remove(ckpt);
         }
     }
 }
@@ -211,7 +199,8 @@ TEST_CASE("fit refuses bad batch sizes, empty data, zero epochs and a diverging 
     CHECK_THROWS_WITH(go::fit({&p}, sgd, 10, nan_step, quiet(1, 5, 0)),
                       "fit: loss is nan at epoch 1, batch 1 (diverging? try a smaller lr)");
     go::FitOptions o = quiet(1, 5, 0);
-    o.resume_from = temp_path("does_not_exist.ckpt");
+    const test_support::ScratchDir dir("fit");
+    o.resume_from = dir.file("does_not_exist.ckpt");
     CHECK_THROWS_AS(go::fit({&p}, sgd, 10, step, o), gradlab::IoError);
 }
 

@@ -13,7 +13,30 @@
 
 namespace gradlab {
 
+namespace {
+
+const char* file_kind(mode_t mode) {
+    if (S_ISDIR(mode)) return "a directory";
+    if (S_ISLNK(mode)) return "a symbolic link";
+    if (S_ISCHR(mode)) return "a character device";
+    if (S_ISBLK(mode)) return "a block device";
+    if (S_ISFIFO(mode)) return "a FIFO";
+    if (S_ISSOCK(mode)) return "a socket";
+    return "not a regular file";
+}
+
+}  // namespace
+
 void write_file_atomic(const std::string& path, std::string_view bytes, const char* op) {
+    if (op == nullptr) op = "write_file_atomic";
+    if (path.empty()) throw IoError(fmt::format("{}: the path is empty", op));
+    // The rename would replace whatever is at `path`: a device such as /dev/null (as root, with a
+    // regular file), a FIFO, a symbolic link. Only a regular file (or nothing) is replaced.
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode))
+        throw IoError(fmt::format("{}: '{}' is {}, not a regular file; refusing to replace it (give the path "
+                                  "of a regular file, or of one to create)",
+                                  op, path, file_kind(st.st_mode)));
     std::string tmp = path + ".tmp.XXXXXX";
     const int fd = ::mkstemp(tmp.data());
     if (fd < 0)

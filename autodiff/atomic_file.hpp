@@ -14,6 +14,10 @@ namespace gradlab {
 /// crash. Concurrent writers of one path each use their own temporary, so the file ends up as one
 /// writer's bytes, whole.
 ///
+/// Only a regular file is replaced: if `path` names a directory, a device (`/dev/null`), a FIFO,
+/// a socket or a symbolic link, IoError says so and nothing is written (the rename would replace
+/// it with a regular file). An empty `path` is refused the same way.
+///
 /// On any failure the temporary is removed, the previous file at `path` is left unchanged, and
 /// IoError names `op` (the caller's operation, e.g. "save_checkpoint"), `path` and the system's
 /// reason.

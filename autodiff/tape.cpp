@@ -1,24 +1,110 @@
 #include "tape.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <deque>
+#include <mutex>
 
 #include <xtensor/xexception.hpp>
 
 namespace gradlab {
 
 // ---------------------------------------------------------------------------------------------
+// Anchors: what a Var points at, so that it can tell a live tape from a dead one (tape.hpp).
+
+namespace detail {
+
+// One per live Tape; pooled and never freed, so reading one through a stale Var is always safe.
+// `generation` is the stamp of the Vars the tape hands out now; it only ever grows (bumped when
+// a tape takes the anchor, at each reset and when the tape is destroyed), so a stale stamp never
+// matches again, whichever tape holds the anchor later. Relaxed atomics: a Var is used on its
+// tape's thread; they only keep a (mis)use from another thread from being a data race.
+struct TapeAnchor {
+    std::atomic<Tape*> tape{nullptr};        // null while the anchor is in the pool
+    std::atomic<std::uint64_t> generation{0};
+    std::atomic<std::uint64_t> birth{0};     // the generation the current (or last) tape started at
+};
+
+}  // namespace detail
+
+namespace {
+
+// The pool: a mutex on taking and returning an anchor only (a Tape's construction and
+// destruction), nothing on the per-op path. Allocated once and never destroyed, so that a Tape
+// (or Var) that outlives static destruction still finds its anchor.
+struct AnchorPool {
+    std::mutex mutex;
+    std::deque<detail::TapeAnchor> all;  // a deque never moves its elements
+    std::vector<detail::TapeAnchor*> free;
+};
+
+AnchorPool& anchor_pool() {
+    static AnchorPool* pool = new AnchorPool;  // reachable from here: not a leak to LeakSanitizer
+    return *pool;
+}
+
+}  // namespace
+
+Tape::Tape() {
+    AnchorPool& pool = anchor_pool();
+    {
+        std::lock_guard<std::mutex> lock(pool.mutex);
+        if (pool.free.empty()) {
+            anchor_ = &pool.all.emplace_back();
+        } else {
+            anchor_ = pool.free.back();
+            pool.free.pop_back();
+        }
+    }
+    birth_ = generation_ = anchor_->generation.load(std::memory_order_relaxed) + 1;
+    anchor_->birth.store(birth_, std::memory_order_relaxed);
+    anchor_->generation.store(generation_, std::memory_order_relaxed);
+    anchor_->tape.store(this, std::memory_order_relaxed);
+}
+
+Tape::~Tape() {
+    anchor_->generation.store(generation_ + 1, std::memory_order_relaxed);  // every Var is stale now
+    anchor_->tape.store(nullptr, std::memory_order_relaxed);
+    AnchorPool& pool = anchor_pool();
+    std::lock_guard<std::mutex> lock(pool.mutex);
+    pool.free.push_back(anchor_);
+}
+
+// ---------------------------------------------------------------------------------------------
 // Var
 
-const Tensor& Var::value() const { return tape().checked(*this, "Var::value").value(); }
+Tape& Var::live_tape(const char* what) const {
+    // Fast path: the anchor still carries this Var's stamp, so its tape is alive and not reset.
+    if (anchor_ != nullptr && anchor_->generation.load(std::memory_order_relaxed) == generation_)
+        return *anchor_->tape.load(std::memory_order_relaxed);
+    if (anchor_ == nullptr)
+        throw TapeError(fmt::format("{}: this handle is empty (default-constructed); it refers to no tape", what));
+    Tape* t = anchor_->tape.load(std::memory_order_relaxed);
+    if (t == nullptr || generation_ < anchor_->birth.load(std::memory_order_relaxed))
+        throw TapeError(fmt::format("{}: the Tape this Var belongs to was destroyed (node #{}); a Var is a handle "
+                                    "into its Tape, valid only while that Tape lives (and until its reset())",
+                                    what, id_));
+    return *t;  // alive but reset since: Tape::checked says so
+}
+
+const Node& Var::node(const char* what) const {
+    if (anchor_ != nullptr && anchor_->generation.load(std::memory_order_relaxed) == generation_) {
+        const Tape& t = *anchor_->tape.load(std::memory_order_relaxed);
+        if (id_ < t.size_) return t.nodes_[id_];
+    }
+    return live_tape(what).checked(*this, what);  // throws, naming what went wrong
+}
+
+const Tensor& Var::value() const { return node("Var::value").value(); }
 
 Tensor Var::grad() const {
-    const Node& n = tape().checked(*this, "Var::grad");
+    const Node& n = node("Var::grad");
     return n.has_grad ? n.grad : zeros(n.value().shape());
 }
 
 double Var::item() const {
-    const Node& n = tape().checked(*this, "Var::item");
+    const Node& n = node("Var::item");
     if (n.value().size() != 1)
         throw TapeError(fmt::format("Var::item: node #{} ({}) has shape {} ({} elements), not one element; "
                                     "reduce it first (sum, mean) or read value()",
@@ -28,12 +114,9 @@ double Var::item() const {
 
 const Shape& Var::shape() const { return value().shape(); }
 
-Tape& Var::tape() const {
-    if (tape_ == nullptr) throw TapeError("Var: this handle is empty (default-constructed); it refers to no tape");
-    return *tape_;
-}
+Tape& Var::tape() const { return live_tape("Var::tape"); }
 
-bool Var::requires_grad() const { return tape().checked(*this, "Var::requires_grad").requires_grad; }
+bool Var::requires_grad() const { return node("Var::requires_grad").requires_grad; }
 
 // ---------------------------------------------------------------------------------------------
 // Tape: recording
@@ -55,12 +138,17 @@ void store(Tensor& dst, Tensor&& src) {
 }  // namespace
 
 const Node& Tape::checked(const Var& v, const char* what) const {
-    if (v.tape_ != this)
-        throw TapeError(fmt::format("{}: the handle belongs to a different tape", what));
-    if (v.generation_ != generation_ || v.id_ >= size_)
-        throw TapeError(fmt::format(
-            "{}: handle to node #{} is stale: its tape was reset after it was made", what, v.id_));
+    if (v.anchor_ != anchor_ || v.generation_ != generation_ || v.id_ >= size_) refuse(v, what);
     return nodes_[v.id_];
+}
+
+// Why `v` cannot be used on this tape, as a TapeError naming `what`.
+void Tape::refuse(const Var& v, const char* what) const {
+    if (v.anchor_ == nullptr)
+        throw TapeError(fmt::format("{}: this handle is empty (default-constructed); it refers to no tape", what));
+    v.live_tape(what);  // throws if v's tape was destroyed
+    if (v.anchor_ != anchor_) throw TapeError(fmt::format("{}: the handle belongs to a different tape", what));
+    throw TapeError(fmt::format("{}: handle to node #{} is stale: its tape was reset after it was made", what, v.id_));
 }
 
 const Node& Tape::node(std::size_t id) const {
@@ -81,7 +169,7 @@ Node& Tape::append(std::string&& op) {
     n.shared.reset();  // n.stored and n.grad keep their old buffers for reuse
     n.inputs.clear();
     n.backward = nullptr;
-    n.param = nullptr;
+    n.param.reset();
     n.requires_grad = false;
     n.has_grad = false;
     n.branch.clear();
@@ -108,17 +196,22 @@ void Tape::check_value(const Node& n) const {
 }
 
 Var Tape::watch(Parameter& p) {
-    if (!same_shape(p.grad.shape(), p.value.shape())) p.zero_grad();
+    const char* label = p.name.empty() ? "W" : p.name.c_str();
+    require_leaf_tensor("watch", label, p.value);  // e.g. a moved-from Parameter
+    if (!same_shape(p.grad.shape(), p.value.shape()) || p.grad.size() != p.value.size()) p.zero_grad();
+    if (!p.link_) p.link_ = p.new_link();  // moved from, then given a value again
     Node& n = append("param");
     n.stored = p.value;  // a copy (the parameter may change before backward), into the reused buffer
     check_value(n);
-    n.label = p.name.empty() ? "W" : p.name;
-    n.param = &p;
+    n.label = label;
+    n.param = p.link_;
     n.requires_grad = grad_enabled();
+    watched_.push_back(size_ - 1);
     return handle(size_ - 1);
 }
 
 Var Tape::variable(Tensor value, std::string name) {
+    require_leaf_tensor("variable", name.c_str(), value);
     Node& n = append("var", std::move(value));
     n.label = std::move(name);
     n.requires_grad = grad_enabled();
@@ -126,6 +219,7 @@ Var Tape::variable(Tensor value, std::string name) {
 }
 
 Var Tape::constant(Tensor value, std::string name) {
+    require_leaf_tensor("constant", name.c_str(), value);
     Node& n = append("const", std::move(value));
     n.label = std::move(name);
     return handle(size_ - 1);
@@ -133,6 +227,7 @@ Var Tape::constant(Tensor value, std::string name) {
 
 Var Tape::constant(std::shared_ptr<const Tensor> value, std::string name) {
     if (!value) throw TapeError(fmt::format("constant '{}': the shared tensor is null", name));
+    require_leaf_tensor("constant", name.c_str(), *value);
     Node& n = append("const");
     n.shared = std::move(value);
     check_value(n);
@@ -194,7 +289,8 @@ Var Tape::record_impl(std::string&& op, Tensor&& value, const Var* inputs, std::
 
 void Tape::reset() {
     size_ = 0;
-    ++generation_;
+    watched_.clear();
+    anchor_->generation.store(++generation_, std::memory_order_relaxed);  // every Var is stale now
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -312,7 +408,7 @@ void Tape::backward(const Var& out, const Tensor& seed) {
         throw ShapeError(fmt::format("backward: seed has shape {} but node #{} ({}) has shape {}",
                                      shape_str(seed.shape()), out.id_, root.op,
                                      shape_str(root.value().shape())));
-    check_param_shapes(out.id_);
+    check_params(out.id_, false);
     for (std::size_t i = 0; i < size_; ++i) nodes_[i].has_grad = false;
     if (!root.requires_grad) return;  // nothing on the tape wants a gradient
     nodes_[out.id_].grad = seed;
@@ -323,25 +419,44 @@ void Tape::backward(const Var& out, const Tensor& seed) {
     for (std::size_t i = out.id_ + 1; i-- > 0;) {
         Node& n = nodes_[i];
         if (!n.has_grad || !n.requires_grad) continue;  // no path to the output, or a constant
-        if (n.param != nullptr) {
-            add_into(n.param->grad, n.grad);  // a watched Parameter: dL/dW leaves the tape
-        } else if (n.backward) {              // (a variable() leaf keeps its gradient on the node)
+        if (n.backward) {  // (a leaf keeps its gradient on the node: a variable(), or a watched
+                           // Parameter until the sweep is over)
             run_backward(n, BackwardArgs(n.grad, n.value(), nodes_.data(), n.inputs.data(), n.inputs.size(),
                                          n.op.c_str(), i), i);
             if (anomaly_) check_sent_gradients(i);
         }
     }
+    // dL/dW leaves the tape, into each watched Parameter the sweep reached -- once all of them
+    // are known to be alive, so that a dead one leaves every Parameter's grad as it was.
+    check_params(out.id_, true);
+    for (std::size_t id : watched_) {
+        const Node& n = nodes_[id];
+        if (id <= out.id_ && n.has_grad && n.requires_grad) add_into(n.param->param->grad, n.grad);
+    }
 }
 
-// Before the sweep, so that a failing backward leaves every Parameter's grad as it was.
-void Tape::check_param_shapes(std::size_t last) const {
-    for (std::size_t i = 0; i <= last; ++i) {
-        const Node& n = nodes_[i];
-        if (n.param != nullptr && n.requires_grad && !same_shape(n.param->grad.shape(), n.value().shape()))
+// Holds the watched Parameters up to node `last` to what backward needs: before the sweep, that
+// each live one still has a grad of its watched shape (so a failing backward changes no grad);
+// after it, that each one the sweep reached is still alive (not destroyed since watch()).
+void Tape::check_params(std::size_t last, bool after_sweep) const {
+    for (std::size_t id : watched_) {
+        const Node& n = nodes_[id];
+        if (id > last || !n.requires_grad) continue;
+        const Parameter* p = n.param->param;
+        if (after_sweep) {
+            if (p == nullptr && n.has_grad)
+                throw TapeError(fmt::format(
+                    "backward: Parameter '{}' watched as node #{} was destroyed (or overwritten by a move) before "
+                    "backward; keep a Parameter alive until the backward pass of every tape that watched it "
+                    "(no gradient was written)",
+                    n.label, id));
+        } else if (p != nullptr &&
+                   (!same_shape(p->grad.shape(), n.value().shape()) || p->grad.size() != n.value().size())) {
             throw ShapeError(fmt::format(
                 "backward: parameter '{}' has grad of shape {} but its value on the tape has shape "
                 "{}; was it reshaped after watch()? call zero_grad()",
-                n.label, shape_str(n.param->grad.shape()), shape_str(n.value().shape())));
+                n.label, shape_str(p->grad.shape()), shape_str(n.value().shape())));
+        }
     }
 }
 

@@ -30,6 +30,16 @@
 /// shapes as the last one allocates nothing (the built-in elementwise ops and matmul do this);
 /// Grads itself keeps up to three gradients inline. None of this changes a single number: a
 /// fresh tape gives bit-identical values and gradients (tests/autodiff/tape_test.cpp checks).
+///
+/// **Handles that outlive what they point at** (issue 16) are refused, never undefined behaviour.
+/// A Var does not point at its Tape directly but at a small *anchor* the Tape borrows from a
+/// process-wide pool whose anchors are never freed, stamped with a generation number that the
+/// Tape bumps when it is reset() and when it is destroyed. So a Var can always read its anchor,
+/// and a Var whose generation is no longer the anchor's throws TapeError ("the Tape this Var
+/// belongs to was destroyed", or "... was reset") -- at the cost of one compare per access. A
+/// watched Parameter is reached the same way, through a link it moves along when it is moved and
+/// clears when it is destroyed (parameter.hpp): backward throws TapeError naming a Parameter that
+/// died before it, and writes no gradient at all in that case.
 #pragma once
 
 #include <cstddef>
@@ -50,9 +60,18 @@
 namespace gradlab {
 
 class Tape;
+struct Node;
+
+namespace detail {
+/// What a Var points at instead of its Tape (see "Handles that outlive ..." above); defined in
+/// tape.cpp, borrowed from a pool that is never freed.
+struct TapeAnchor;
+}  // namespace detail
 
 /// A handle to one value on a tape: {tape, node id}. Cheap to copy; ops take and return Vars.
-/// A Var is valid until its tape is reset or destroyed; using it afterwards throws TapeError.
+/// A Var is valid until its tape is reset or destroyed; using it afterwards throws TapeError
+/// (its accessors name themselves and the node: "Var::value: the Tape this Var belongs to was
+/// destroyed (node #3) ...").
 class Var {
 public:
     /// An empty handle that refers to no tape; every accessor throws TapeError.
@@ -68,7 +87,8 @@ public:
     double item() const;
     /// Shape of the value.
     const Shape& shape() const;
-    /// The tape that holds this value (throws TapeError for an empty handle).
+    /// The tape that holds this value (throws TapeError for an empty handle, or if the tape was
+    /// destroyed).
     Tape& tape() const;
     /// Position on the tape (creation order).
     std::size_t id() const { return id_; }
@@ -77,14 +97,16 @@ public:
 
 private:
     friend class Tape;
-    Var(Tape* tape, std::size_t id, std::uint64_t generation)
-        : tape_(tape), id_(id), generation_(generation) {}
-    Tape* tape_ = nullptr;
+    Var(const detail::TapeAnchor* anchor, std::size_t id, std::uint64_t generation)
+        : anchor_(anchor), id_(id), generation_(generation) {}
+    // The node this handle refers to, or TapeError naming `what` (empty, destroyed, reset).
+    const Node& node(const char* what) const;
+    // The tape, alive (possibly reset since), or TapeError naming `what` (empty, destroyed).
+    Tape& live_tape(const char* what) const;
+    const detail::TapeAnchor* anchor_ = nullptr;
     std::size_t id_ = 0;
     std::uint64_t generation_ = 0;
 };
-
-struct Node;
 
 /// What a backward function is given (the one name for it everywhere: `args`): the gradient
 /// flowing into the op's output, the values of its output and inputs (references into the tape,
@@ -145,7 +167,9 @@ struct Node {
     Tensor grad;                        ///< dL/dvalue, valid when has_grad
     std::vector<std::size_t> inputs;    ///< ids of the input nodes
     BackwardFn backward;                ///< empty for leaves
-    Parameter* param = nullptr;         ///< set for watch(): backward adds grad into param->grad
+    /// Set for watch(): leads to the watched Parameter (wherever it was moved since), into whose
+    /// grad backward adds this node's grad; its `param` is null once that Parameter is destroyed.
+    std::shared_ptr<detail::ParameterLink> param;
     bool requires_grad = false;         ///< see invariant 4 in tape.hpp
     bool has_grad = false;              ///< backward reached this node during the last pass
     /// Kink ops (relu, abs, max, hinge, ...) store which branch they took, by one rule: one code
@@ -171,16 +195,24 @@ inline bool BackwardArgs::needs_grad(std::size_t i) const { return node(i).requi
 /// Records ops; computes gradients by one reverse pass. Not copyable or movable: Vars point at it.
 class Tape {
 public:
-    Tape() = default;
+    /// An empty tape (it borrows an anchor for its Vars from a process-wide pool).
+    Tape();
+    /// Makes every Var of this tape refuse to be used (TapeError) and returns the anchor.
+    ~Tape();
     Tape(const Tape&) = delete;
     Tape& operator=(const Tape&) = delete;
 
-    /// Puts a Parameter on the tape. Its value is copied in; backward adds dL/dW into p.grad.
-    /// The Parameter must outlive this tape's next backward().
+    /// Puts a Parameter on the tape. Its value is copied in; backward adds dL/dW into p.grad
+    /// (or into the Parameter p was moved into since). If p is destroyed before this tape's
+    /// backward() reaches it, that backward throws TapeError naming p and adds no gradient
+    /// anywhere. Throws ShapeError naming p if p.value is moved-from or above kMaxTensorElements
+    /// (require_leaf_tensor).
     Var watch(Parameter& p);
     /// A leaf that wants a gradient but is not a Parameter (read it back with Var::grad()).
+    /// Throws ShapeError naming it for a tensor require_leaf_tensor refuses.
     Var variable(Tensor value, std::string name = "x");
-    /// A leaf that never gets a gradient: data, labels-as-masks, fixed numbers.
+    /// A leaf that never gets a gradient: data, labels-as-masks, fixed numbers. Throws ShapeError
+    /// naming it for a tensor require_leaf_tensor refuses.
     Var constant(Tensor value, std::string name = "const");
     /// A constant that shares `value` instead of copying it: for data that many tapes read (a
     /// training set, a fixed batch, the inputs of a numerical gradient's thousands of probes).
@@ -276,7 +308,8 @@ private:
     Node& append(std::string&& op);
     Node& append(std::string&& op, Tensor&& value);
     void check_value(const Node& n) const;
-    void check_param_shapes(std::size_t last) const;
+    void check_params(std::size_t last, bool after_sweep) const;
+    [[noreturn]] void refuse(const Var& v, const char* what) const;
     void check_sent_gradients(std::size_t id) const;
     // A backward function as the tape stores it: one returning Grads is wrapped so that its
     // entries go through BackwardArgs::accumulate.
@@ -301,11 +334,14 @@ private:
     Var record_impl(std::string&& op, Tensor&& value, const Var* inputs, std::size_t count,
                     BackwardFn backward, std::vector<std::uint8_t> branch);
     const Node& checked(const Var& v, const char* what) const;
-    Var handle(std::size_t id) { return Var(this, id, generation_); }
+    Var handle(std::size_t id) { return Var(anchor_, id, generation_); }
 
     std::vector<Node> nodes_;  // nodes_[0, size_) are live; the rest keep buffers for reuse
     std::size_t size_ = 0;
-    std::uint64_t generation_ = 1;
+    std::vector<std::size_t> watched_;  // ids of the watch() nodes since the last reset
+    detail::TapeAnchor* anchor_;        // what this tape's Vars point at (pooled, never freed)
+    std::uint64_t generation_;          // this tape's current stamp, mirrored in anchor_
+    std::uint64_t birth_;               // the stamp it started with: older ones are another tape's
     int no_grad_depth_ = 0;
     bool anomaly_ = false;
 };

@@ -33,6 +33,28 @@ std::size_t require_shape_within_limit(const char* op, const Shape& shape) {
     return empty ? 0 : nonzero;
 }
 
+void require_leaf_tensor(const char* op, const char* name, const Tensor& t) {
+    const Shape& shape = t.shape();
+    std::size_t nonzero = 1;  // as in require_shape_within_limit, without overflow
+    bool empty = false;
+    for (std::size_t d : shape) {
+        if (d == 0) {
+            empty = true;
+            continue;
+        }
+        if (d > kMaxTensorElements || nonzero > kMaxTensorElements / d)
+            throw ShapeError(fmt::format("{} '{}': shape {} has more than {} elements (kMaxTensorElements, "
+                                         "16 GiB of doubles), the largest tensor gradlab accepts",
+                                         op, name, shape_str(shape), kMaxTensorElements));
+        nonzero *= d;
+    }
+    const std::size_t needed = empty ? 0 : nonzero;
+    if (t.size() != needed)
+        throw ShapeError(fmt::format("{} '{}': shape {} needs {} element(s) but the tensor holds {}; was it "
+                                     "moved from (std::move), or is it a Parameter that was moved from?",
+                                     op, name, shape_str(shape), needed, t.size()));
+}
+
 Tensor zeros(const Shape& shape) {
     require_shape_within_limit("zeros", shape);
     return Tensor(xt::zeros<double>(shape));

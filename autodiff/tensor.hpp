@@ -48,6 +48,13 @@ inline constexpr std::size_t kMaxTensorElements = std::size_t{1} << 31;
 /// it would overflow.
 std::size_t require_shape_within_limit(const char* op, const Shape& shape);
 
+/// Throws ShapeError naming `op` and the leaf's `name` unless `t` can be a tape leaf or a
+/// Parameter: its shape within kMaxTensorElements (require_shape_within_limit's rule), and its
+/// storage holding exactly the elements that shape needs. A moved-from Tensor fails the second
+/// test (it looks 0-d, a scalar, but holds no element), and so does an array made with
+/// `Tensor::from_shape` for a shape whose element count overflowed (its size wrapped).
+void require_leaf_tensor(const char* op, const char* name, const Tensor& t);
+
 /// "(500, 3073)" for a shape; "()" for a scalar.
 std::string shape_str(const Shape& shape);
 

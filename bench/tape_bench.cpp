@@ -14,6 +14,8 @@
 //   (DESIGN.md, Known traps): compare with OPENBLAS_CORETYPE=Haswell.
 #include <benchmark/benchmark.h>
 
+#include <gradlab/autodiff/blas_info.hpp>
+
 #include "bench_common.hpp"
 
 namespace {
@@ -49,4 +51,12 @@ BENCHMARK(BM_LinearReluCifar)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+    benchmark::Initialize(&argc, argv);
+    // The chain never calls BLAS; LinearReluCifar does (DESIGN.md: which kernel OpenBLAS picked).
+    benchmark::AddCustomContext("openblas_corename", gradlab::openblas_corename());
+    if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+    benchmark::RunSpecifiedBenchmarks();
+    benchmark::Shutdown();
+    return 0;
+}

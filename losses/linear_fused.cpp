@@ -341,6 +341,10 @@ double linear_loss_grad(LinearLoss loss, const LinearLossInputs& in, const Linea
     if (in.batch == 0 || in.dims == 0 || in.classes == 0)
         throw ShapeError(fmt::format("{}: empty problem: batch {}, dims {}, classes {}", op, in.batch,
                                      in.dims, in.classes));
+    if (in.x == nullptr || in.w == nullptr || in.labels == nullptr)  // raw views: refuse null, never read it
+        throw ValueError(fmt::format("{}: LinearLossInputs has a null pointer: x {}, w {}, labels {}", op,
+                                     in.x == nullptr ? "null" : "set", in.w == nullptr ? "null" : "set",
+                                     in.labels == nullptr ? "null" : "set"));
     if (in.rows == nullptr && in.batch != in.x_rows)
         throw ShapeError(fmt::format("{}: {} labels for {} rows of x", op, in.batch, in.x_rows));
     if (loss == LinearLoss::Svm) detail::require_margin(op, in.delta);

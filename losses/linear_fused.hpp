@@ -75,7 +75,7 @@ struct LinearLossGrads {
 /// kernel_threads().
 ///
 /// Throws ShapeError if N, D or C is 0; ValueError naming the loss for a label >= C, a row index
-/// >= x_rows, a non-finite score, or (SVM) a negative or non-finite delta.
+/// >= x_rows, a non-finite score, a null x, w or labels, or (SVM) a negative or non-finite delta.
 double linear_loss_grad(LinearLoss loss, const LinearLossInputs& in, const LinearLossGrads& out,
                         unsigned threads = 0);
 

@@ -41,6 +41,12 @@ void require_points(const char* op, const std::vector<double>& values, const cha
                                          values[i]));
 }
 
+// An empty std::function would throw std::bad_function_call from inside the grid's threads.
+template <class Fn>
+void require_callable(const char* op, const Fn& loss) {
+    if (!loss) throw ValueError(fmt::format("{}: the loss function is empty (a default-constructed std::function)", op));
+}
+
 void require_matrix(const char* op, const Tensor& t, const char* what) {
     if (t.dimension() != 2)
         throw ShapeError(fmt::format("{}: {} must be a matrix, got shape {}", op, what,
@@ -162,6 +168,8 @@ void require_linear_shapes(const char* op, const Tensor& x, const Tensor& w, con
                                      op, shape_str(x.shape()), shape_str(w.shape())));
     if (x.shape()[0] == 0)
         throw ShapeError(fmt::format("{}: x {} has no examples", op, shape_str(x.shape())));
+    if (w.shape()[1] == 0)  // no scores at all: every loss would be a silent 0
+        throw ShapeError(fmt::format("{}: w {} has no classes (columns)", op, shape_str(w.shape())));
     require_same_shape(op, w.shape(), d1.shape());
     if (d2 != nullptr) require_same_shape(op, w.shape(), d2->shape());
     require_finite(op, x, "x");
@@ -270,10 +278,21 @@ Tensor random_direction(const Tensor& w, std::uint64_t seed, DirectionNorm how) 
 // Grids
 // ---------------------------------------------------------------------------------------------
 
+namespace {
+
+// The checks linspace and logspace share; `op` is the caller's name. A grid as long as the
+// largest tensor is already far beyond any plot: a larger n is a mistake (2^62 would otherwise
+// end in std::length_error).
+void require_grid(const char* op, double lo, double hi, std::size_t n) {
+    if (n == 0 || n > kMaxTensorElements || !std::isfinite(lo) || !std::isfinite(hi) || hi < lo)
+        throw ValueError(fmt::format("{}: need 1 <= n <= {} (kMaxTensorElements) and finite lo <= hi, got n = {}, "
+                                     "[{}, {}]", op, kMaxTensorElements, n, lo, hi));
+}
+
+}  // namespace
+
 std::vector<double> linspace(double lo, double hi, std::size_t n) {
-    if (n == 0 || !std::isfinite(lo) || !std::isfinite(hi) || hi < lo)
-        throw ValueError(fmt::format("linspace: need n >= 1 and finite lo <= hi, got n = {}, "
-                                     "[{}, {}]", n, lo, hi));
+    require_grid("linspace", lo, hi, n);
     std::vector<double> v(n, lo);
     for (std::size_t i = 1; i < n; ++i)
         v[i] = lo + (hi - lo) * static_cast<double>(i) / static_cast<double>(n - 1);
@@ -284,6 +303,7 @@ std::vector<double> linspace(double lo, double hi, std::size_t n) {
 std::vector<double> logspace(double lo, double hi, std::size_t n) {
     if (!(lo > 0.0) || !(hi > 0.0))
         throw ValueError(fmt::format("logspace: both ends must be positive, got [{}, {}]", lo, hi));
+    require_grid("logspace", lo, hi, n);
     std::vector<double> v = linspace(std::log10(lo), std::log10(hi), n);
     for (double& e : v) e = std::pow(10.0, e);
     v.front() = lo;
@@ -298,6 +318,7 @@ std::vector<double> logspace(double lo, double hi, std::size_t n) {
 Landscape1d landscape_1d(const WeightLossFn& loss, const Tensor& w, const Tensor& d1,
                          const std::vector<double>& alphas, const LandscapeOptions& options) {
     constexpr const char* kOp = "landscape_1d";
+    require_callable(kOp, loss);
     require_same_shape(kOp, w.shape(), d1.shape());
     require_finite(kOp, w, "w");
     require_finite(kOp, d1, "d1");
@@ -318,6 +339,7 @@ Landscape2d landscape_2d(const WeightLossFn& loss, const Tensor& w, const Tensor
                          const Tensor& d2, const std::vector<double>& alphas,
                          const std::vector<double>& betas, const LandscapeOptions& options) {
     constexpr const char* kOp = "landscape_2d";
+    require_callable(kOp, loss);
     require_same_shape(kOp, w.shape(), d1.shape());
     require_same_shape(kOp, w.shape(), d2.shape());
     require_finite(kOp, w, "w");
@@ -346,6 +368,7 @@ Landscape1d linear_landscape_1d(const RowsLossFn& loss, const Tensor& x, const T
                                 const Tensor& d1, const std::vector<double>& alphas,
                                 const LandscapeOptions& options) {
     constexpr const char* kOp = "linear_landscape_1d";
+    require_callable(kOp, loss);
     require_linear_shapes(kOp, x, w, d1, nullptr);
     require_points(kOp, alphas, "alphas");
     const Tensor s0 = product(x, w), s1 = product(x, d1);
@@ -360,6 +383,7 @@ Landscape2d linear_landscape_2d(const RowsLossFn& loss, const Tensor& x, const T
                                 const std::vector<double>& alphas, const std::vector<double>& betas,
                                 const LandscapeOptions& options) {
     constexpr const char* kOp = "linear_landscape_2d";
+    require_callable(kOp, loss);
     require_linear_shapes(kOp, x, w, d1, &d2);
     require_points(kOp, alphas, "alphas");
     require_points(kOp, betas, "betas");
@@ -382,6 +406,10 @@ Plane trajectory_plane(const std::vector<Tensor>& path, std::uint64_t seed) {
         require_same_shape(kOp, path.front().shape(), path[k].shape());
         require_finite(kOp, path[k], "path point");
     }
+    // A plane needs two independent directions: in a space of one weight, d2 would be 0 / 0.
+    if (path.front().size() < 2)
+        throw ShapeError(fmt::format("{}: a plane needs weights of at least 2 elements, got shape {}", kOp,
+                                     shape_str(path.front().shape())));
     Plane plane{path.front(), Tensor(path.back() - path.front()), {}};
     const double d1_norm2 = dot(plane.d1, plane.d1);
     if (!(d1_norm2 > 0.0))

@@ -63,10 +63,11 @@ Tensor random_direction(const Tensor& w, std::uint64_t seed, DirectionNorm how =
 // ---------------------------------------------------------------------------------------------
 
 /// `n` evenly spaced values from `lo` to `hi`, both included (n >= 2; n == 1 gives {lo}).
-/// Throws ValueError for n == 0, non-finite ends, or hi < lo.
+/// Throws ValueError for n == 0 or above kMaxTensorElements, non-finite ends, or hi < lo.
 std::vector<double> linspace(double lo, double hi, std::size_t n);
 
 /// `n` values from `lo` to `hi` (both > 0) evenly spaced on a log scale, both ends included.
+/// Throws ValueError (naming logspace) as linspace() does, and for an end that is not positive.
 std::vector<double> logspace(double lo, double hi, std::size_t n);
 
 /// A progress report: `done` of `total` grid points evaluated. Called from the calling thread
@@ -117,7 +118,7 @@ using RowsLossFn = std::function<double(const double* scores, std::size_t first_
 // ---------------------------------------------------------------------------------------------
 
 /// \f$ L(W + \alpha D_1) \f$ for each alpha. Throws ShapeError if d1's shape differs from w's,
-/// ValueError for an empty alpha list or non-finite w, d1 or alphas. A non-finite loss is
+/// ValueError for an empty alpha list, non-finite w, d1 or alphas, or an empty `loss` function. A non-finite loss is
 /// recorded, not thrown (a slice may well run into an overflow). An exception from `loss` stops
 /// the evaluation and is rethrown.
 Landscape1d landscape_1d(const WeightLossFn& loss, const Tensor& w, const Tensor& d1,
@@ -138,7 +139,7 @@ Landscape2d landscape_2d(const WeightLossFn& loss, const Tensor& w, const Tensor
 /// work runs block of examples by block, all of a thread's grid points per block, so the score
 /// blocks stay in cache; every point's sum is taken in the same block order whatever the number
 /// of threads. Equals landscape_1d() of the same loss as a function of W up to rounding.
-/// Throws ShapeError for mismatched shapes or no examples, ValueError as landscape_1d().
+/// Throws ShapeError for mismatched shapes, no examples or no classes, ValueError as landscape_1d().
 Landscape1d linear_landscape_1d(const RowsLossFn& loss, const Tensor& x, const Tensor& w,
                                 const Tensor& d1, const std::vector<double>& alphas,
                                 const LandscapeOptions& options = {});
@@ -167,7 +168,7 @@ struct Plane {
 /// line, minus its part along \f$ D_1 \f$ -- scaled to \f$ \|D_1\| \f$. A straight path has no
 /// sideways part; then \f$ D_2 \f$ is a random direction (from `seed`) made orthogonal to
 /// \f$ D_1 \f$. Throws ValueError for fewer than two points, a path that ends where it starts,
-/// or points of different shapes (ShapeError).
+/// or points of different shapes or of fewer than two elements, where no plane fits (ShapeError).
 Plane trajectory_plane(const std::vector<Tensor>& path, std::uint64_t seed = 0);
 
 /// A path's coordinates on a plane: the least-squares (a, b) of each point, with how far each

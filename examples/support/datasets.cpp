@@ -183,7 +183,9 @@ Tensor feature_mean(const Tensor& x) {
     require_matrix("feature_mean", x);
     const std::size_t n = x.shape()[0];
     const std::size_t dims = x.shape()[1];
-    if (n == 0) throw ValueError("feature_mean: no rows to average");
+    if (n == 0)
+        throw ValueError(fmt::format("feature_mean: x has shape {}: no rows to average (an empty set or split?)",
+                                     shape_str(x.shape())));
     // Row by row over the raw buffer: x(i, j) on a dynamically shaped array costs a shape lookup
     // per element, and this runs over 47 million pixels for Fashion-MNIST.
     Tensor mean = zeros({dims});

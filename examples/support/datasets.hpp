@@ -149,7 +149,8 @@ void scale(Tensor& x, double factor);
 
 /// The mean example \f$ \mu_j = \frac{1}{N} \sum_i x_{ij} \f$ of an (N, D) matrix, shape (D,).
 /// Compute it on the training split only and subtract that same mean from every split: a mean
-/// that has seen the validation or test data leaks them into training.
+/// that has seen the validation or test data leaks them into training. Throws ShapeError for an x
+/// that is not 2-D and ValueError naming x's shape for one with no rows (nothing to average).
 Tensor feature_mean(const Tensor& x);
 
 /// Subtracts `mean` (shape (D,), from feature_mean() on the training split) from each row of the

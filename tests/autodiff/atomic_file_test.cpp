@@ -67,13 +67,14 @@ TEST_CASE("a failed write leaves the old file intact, removes its temporary and 
     const std::string path = (dir.path() / "keep.txt").string();
     gradlab::write_file_atomic(path, "old contents");
 
-    // A directory cannot be renamed over: the write gets as far as its temporary, then fails.
+    // A directory is not replaced: refused before any temporary is made (atomic_file_special_test
+    // shows a failure after the temporary was written).
     fs::create_directory(dir.path() / "taken");
     fs::create_directory(dir.path() / "taken" / "inside");
     const std::string taken = (dir.path() / "taken").string();
     CHECK_THROWS_AS(gradlab::write_file_atomic(taken, "new"), gradlab::IoError);
     CHECK_THROWS_WITH(gradlab::write_file_atomic(taken, "new", "save_thing"),
-                      Catch::StartsWith("save_thing: renaming onto '" + taken + "' failed"));
+                      Catch::StartsWith("save_thing: '" + taken + "' is a directory"));
     CHECK(test_support::read_bytes(path) == "old contents");
     CHECK(dir.entries() == 2);  // keep.txt and taken/: no temporary left over
 

@@ -8,11 +8,17 @@
 #include <memory>
 #include <random>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <gradlab/autodiff/atomic_file.hpp>
 #include <gradlab/autodiff/gradcheck.hpp>
 #include <gradlab/autodiff/ops.hpp>
+#include <gradlab/autodiff/ops_mixed.hpp>
 #include <gradlab/autodiff/tape.hpp>
 
 #include "../support/catalogue.hpp"
+#include "../support/scratch_dir.hpp"
 
 using catalogue::Case;
 using catalogue::Kind;
@@ -238,6 +244,141 @@ std::vector<Case> cases() {
     add("gradcheck", "step_size_study with a negative step",
         [x3] { gradlab::step_size_study(square_sum, x3, 0, 2.0, {1e-3, -1e-4}); }, Kind::Value,
         {"step_size_study", "-0.0001"});
+    // ---- handles that outlive what they point at (issue 16, item 2)
+    add("lifetime", "a Var after its Tape was destroyed",
+        [] {
+            Var x;
+            { Tape t; x = t.variable(Tensor{1.0}); }
+            (void)x.value();
+        },
+        Kind::Tape, {"Var::value", "destroyed", "node #0"});
+    add("lifetime", "an op on a Var whose Tape was destroyed",
+        [] {
+            Var x;
+            { Tape t; (void)t.constant(Tensor{0.0}); x = t.variable(Tensor{1.0}); }
+            (void)gradlab::relu(x);
+        },
+        Kind::Tape, {"Var::", "destroyed", "node #1"});
+    add("lifetime", "a dead tape's Var given to a new tape's node()",
+        [] {
+            Var x;
+            { Tape t; x = t.variable(Tensor{1.0}); }
+            Tape u;
+            (void)u.node(x);
+        },
+        Kind::Tape, {"Tape::node", "destroyed"});
+    add("lifetime", "backward after a watched Parameter was destroyed",
+        [] {
+            Tape t;
+            gradlab::Parameter W(Tensor{1.0, 2.0}, "W");
+            Var loss;
+            {
+                gradlab::Parameter b(Tensor{3.0, 4.0}, "b");
+                Var w = t.watch(W);
+                loss = gradlab::sum(w * t.watch(b));
+            }
+            t.backward(loss);
+        },
+        Kind::Tape, {"backward", "Parameter 'b'", "node #1", "destroyed"});
+    add("lifetime", "backward after the watched Parameter was overwritten by a move",
+        [] {
+            Tape t;
+            gradlab::Parameter W(Tensor{1.0}, "W"), V(Tensor{2.0}, "V");
+            Var loss = gradlab::sum(t.watch(W) * 2.0);
+            W = std::move(V);
+            t.backward(loss);
+        },
+        Kind::Tape, {"backward", "Parameter 'W'", "node #0"});
+    // ---- what the tape's leaves accept (issue 16): shapes within the limit, storage that fits
+    add("leaves", "watch of a moved-from Parameter",
+        [] {
+            gradlab::Parameter W(Tensor{1.0, 2.0}, "W");
+            gradlab::Parameter taken(std::move(W));
+            Tape t;
+            (void)t.watch(W);
+        },
+        Kind::Shape, {"watch", "moved from", "holds 0"});
+    add("leaves", "variable of a moved-from tensor (0-d, but no element)",
+        [] {
+            Tensor a{1.0, 2.0};
+            Tensor b = std::move(a);
+            Tape t;
+            (void)t.variable(a, "x");
+        },
+        Kind::Shape, {"variable 'x'", "()", "holds 0"});
+    add("leaves", "constant of an empty tensor with a 2^40 dimension",
+        [] { Tape t; (void)t.constant(Tensor::from_shape({std::size_t{1} << 40, 0}), "wide"); }, Kind::Shape,
+        {"constant 'wide'", "(1099511627776, 0)", "kMaxTensorElements"});
+    add("leaves", "shared constant of a moved-from tensor",
+        [] {
+            Tensor a{1.0};
+            Tensor b = std::move(a);
+            Tape t;
+            (void)t.constant(std::make_shared<const Tensor>(a), "data");
+        },
+        Kind::Shape, {"constant 'data'", "holds 0"});
+    add("leaves", "Parameter made from a moved-from tensor",
+        [] {
+            Tensor a{1.0};
+            Tensor b = std::move(a);
+            gradlab::Parameter P(a, "P");
+        },
+        Kind::Shape, {"Parameter 'P'", "holds 0"});
+    add("leaves", "Parameter of an empty tensor with a 2^40 dimension",
+        [] { gradlab::Parameter P(Tensor::from_shape({0, std::size_t{1} << 40}), "P"); }, Kind::Shape,
+        {"Parameter 'P'", "(0, 1099511627776)"});
+    // ---- Var op Tensor (ops_mixed.hpp)
+    add("mixed", "Var + Tensor that does not broadcast",
+        on_x([](Tape&, Var x) { (void)(x + gradlab::zeros({4})); }), Kind::Shape, {"add", "(2, 3)", "(4,)"});
+    add("mixed", "Tensor - Var that does not broadcast",
+        on_x([](Tape&, Var x) { (void)(gradlab::zeros({3, 2}) - x); }), Kind::Shape, {"sub", "(3, 2)", "(2, 3)"});
+    add("mixed", "Var * Tensor that does not broadcast",
+        on_x([](Tape&, Var x) { (void)(x * gradlab::zeros({2, 2})); }), Kind::Shape, {"mul", "(2, 2)"});
+    add("mixed", "Tensor / Var that does not broadcast",
+        on_x([](Tape&, Var x) { (void)(gradlab::zeros({5}) / x); }), Kind::Shape, {"div", "(5,)"});
+    add("mixed", "maximum(Var, Tensor) that does not broadcast",
+        on_x([](Tape&, Var x) { (void)gradlab::maximum(x, gradlab::zeros({5})); }), Kind::Shape,
+        {"maximum", "(5,)"});
+    add("mixed", "minimum(Tensor, Var) that does not broadcast",
+        on_x([](Tape&, Var x) { (void)gradlab::minimum(gradlab::zeros({5}), x); }), Kind::Shape,
+        {"minimum", "(5,)"});
+    add("mixed", "Tensor * an empty Var", [] { (void)(gradlab::zeros({2}) * Var()); }, Kind::Tape,
+        {"Var::tape", "empty"});
+    add("mixed", "Var + a moved-from Tensor",
+        on_x([](Tape&, Var x) {
+            Tensor a{1.0};
+            Tensor b = std::move(a);
+            (void)(x + a);
+        }),
+        Kind::Shape, {"constant", "holds 0"});
+    // ---- write_file_atomic: only a regular file is ever replaced
+    add("atomic_file", "an empty path", [] { gradlab::write_file_atomic("", "x"); }, Kind::Io,
+        {"write_file_atomic", "empty"});
+    add("atomic_file", "a directory of which the parent is missing",
+        [] { gradlab::write_file_atomic("/nonexistent-gradlab-dir/f.bin", "x", "save_x"); }, Kind::Io,
+        {"save_x", "/nonexistent-gradlab-dir/f.bin"});
+    add("atomic_file", "a path that is a directory",
+        [] {
+            test_support::ScratchDir dir("catalogue");
+            gradlab::write_file_atomic(dir.path().string(), "x");
+        },
+        Kind::Io, {"write_file_atomic", "gradlab-catalogue-", "a directory"});
+    add("atomic_file", "a path that is a FIFO",
+        [] {
+            test_support::ScratchDir dir("catalogue");
+            const std::string fifo = dir.file("pipe");
+            REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+            gradlab::write_file_atomic(fifo, "x", "save_checkpoint");
+        },
+        Kind::Io, {"save_checkpoint", "/pipe", "a FIFO"});
+    add("atomic_file", "a path that is a symbolic link",
+        [] {
+            test_support::ScratchDir dir("catalogue");
+            const std::string link = dir.file("link");
+            REQUIRE(::symlink("target", link.c_str()) == 0);
+            gradlab::write_file_atomic(link, "x");
+        },
+        Kind::Io, {"write_file_atomic", "/link", "symbolic link"});
     return c;
 }
 

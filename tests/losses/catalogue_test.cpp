@@ -6,6 +6,7 @@
 #include <gradlab/autodiff/ops.hpp>
 #include <gradlab/autodiff/tape.hpp>
 #include <gradlab/losses/data_loss.hpp>
+#include <gradlab/losses/linear_fused.hpp>
 #include <gradlab/losses/metrics.hpp>
 #include <gradlab/losses/regularizers.hpp>
 #include <gradlab/losses/scores.hpp>
@@ -120,6 +121,117 @@ std::vector<Case> cases() {
     add("metrics", "accuracy with label 7", [] { gl::accuracy(gradlab::zeros({2, 3}), {0, 7}); }, Kind::Value,
         {"accuracy", "label 7"});
     add("metrics", "predict on 1-D scores", [] { gl::predict(Tensor{1.0, 2.0}); }, Kind::Shape, {"predict", "(2,)"});
+    // ---- the fused linear kernels (linear_fused.hpp): x (4, 3), w (3, 2) unless said otherwise
+    auto fused = [](auto f) {
+        return [f] {
+            Tape t;
+            f(t, t.constant(gradlab::zeros({4, 3}), "x"), t.variable(gradlab::zeros({3, 2}), "w"));
+        };
+    };
+    add("linear_fused", "linear_svm with inner dimensions that differ",
+        fused([](Tape& t, Var x, Var) { (void)gl::linear_svm(x, t.variable(gradlab::zeros({2, 2})), {0, 1, 0, 1}); }),
+        Kind::Shape, {"linear_svm", "(4, 3)", "(2, 2)"});
+    add("linear_fused", "linear_svm with a 1-D x",
+        fused([](Tape& t, Var, Var w) { (void)gl::linear_svm(t.constant(gradlab::zeros({3})), w, {0}); }), Kind::Shape,
+        {"linear_svm", "(3,)"});
+    add("linear_fused", "linear_svm with a 3-D w",
+        fused([](Tape& t, Var x, Var) { (void)gl::linear_svm(x, t.variable(gradlab::zeros({3, 2, 1})), {0, 1, 0, 1}); }),
+        Kind::Shape, {"linear_svm", "(3, 2, 1)"});
+    add("linear_fused", "linear_svm with 3 labels for 4 rows",
+        fused([](Tape&, Var x, Var w) { (void)gl::linear_svm(x, w, {0, 1, 0}); }), Kind::Shape,
+        {"linear_svm", "3 labels", "4 rows"});
+    add("linear_fused", "linear_svm with label 5 of 2 classes",
+        fused([](Tape&, Var x, Var w) { (void)gl::linear_svm(x, w, {0, 1, 0, 5}); }), Kind::Value,
+        {"linear_svm", "label 5", "row 3"});
+    add("linear_fused", "linear_svm on an empty batch",
+        [] {
+            Tape t;
+            (void)gl::linear_svm(t.constant(gradlab::zeros({0, 3})), t.variable(gradlab::zeros({3, 2})), {});
+        },
+        Kind::Shape, {"linear_svm", "(0, 3)"});
+    add("linear_fused", "linear_svm with no classes",
+        [] {
+            Tape t;
+            (void)gl::linear_svm(t.constant(gradlab::zeros({4, 3})), t.variable(gradlab::zeros({3, 0})), {0, 0, 0, 0});
+        },
+        Kind::Shape, {"linear_svm", "classes 0"});
+    add("linear_fused", "linear_svm with a negative margin",
+        fused([](Tape&, Var x, Var w) { (void)gl::linear_svm(x, w, {0, 1, 0, 1}, -1.0); }), Kind::Value,
+        {"linear_svm", "-1"});
+    add("linear_fused", "linear_svm with a NaN margin",
+        fused([](Tape&, Var x, Var w) { (void)gl::linear_svm(x, w, {0, 1, 0, 1}, kNaN); }), Kind::Value,
+        {"linear_svm", "nan"});
+    add("linear_fused", "linear_svm with a NaN in x",
+        [] {
+            Tape t;
+            Tensor x = gradlab::zeros({4, 3});
+            x(1, 1) = kNaN;
+            (void)gl::linear_svm(t.constant(x), t.variable(gradlab::zeros({3, 2})), {0, 1, 0, 1});
+        },
+        Kind::Value, {"svm", "(1, 0)", "nan"});
+    add("linear_fused", "linear_svm with a bias of 3 for 2 classes",
+        fused([](Tape& t, Var x, Var w) { (void)gl::linear_svm(x, w, t.variable(gradlab::zeros({3})), {0, 1, 0, 1}); }),
+        Kind::Shape, {"linear_svm", "bias", "(3,)"});
+    add("linear_fused", "linear_svm with x and w on different tapes",
+        fused([](Tape&, Var x, Var) {
+            Tape other;
+            (void)gl::linear_svm(x, other.variable(gradlab::zeros({3, 2})), {0, 1, 0, 1});
+        }),
+        Kind::Tape, {"linear_svm", "different tapes"});
+    add("linear_fused", "linear_softmax with inner dimensions that differ",
+        fused([](Tape& t, Var x, Var) { (void)gl::linear_softmax(x, t.variable(gradlab::zeros({2, 2})), {0, 1, 0, 1}); }),
+        Kind::Shape, {"linear_softmax", "(4, 3)", "(2, 2)"});
+    add("linear_fused", "linear_softmax with label 2 of 2 classes",
+        fused([](Tape&, Var x, Var w) { (void)gl::linear_softmax(x, w, {0, 1, 0, 2}); }), Kind::Value,
+        {"linear_softmax", "label 2", "row 3"});
+    add("linear_fused", "linear_softmax with a bias of 5 for 2 classes",
+        fused([](Tape& t, Var x, Var w) {
+            (void)gl::linear_softmax(x, w, t.variable(gradlab::zeros({5})), {0, 1, 0, 1});
+        }),
+        Kind::Shape, {"linear_softmax", "bias", "(5,)"});
+    add("linear_fused", "linear_softmax with an infinite weight",
+        [] {
+            Tape t;
+            Tensor w = gradlab::zeros({3, 2});
+            w(0, 0) = std::numeric_limits<double>::infinity();
+            Tensor x = gradlab::zeros({4, 3});
+            x.fill(1.0);
+            (void)gl::linear_softmax(t.constant(x), t.variable(w), {0, 1, 0, 1});
+        },
+        Kind::Value, {"softmax_cross_entropy", "inf"});
+    add("linear_fused", "linear_loss_rows with row 9 of 4",
+        fused([](Tape& t, Var x, Var w) {
+            (void)gl::linear_loss_rows(gl::LinearLoss::Svm, x, {0, 9}, w, t.variable(gradlab::zeros({2})), {0, 1});
+        }),
+        Kind::Value, {"linear_svm", "row 9", "4 rows"});
+    add("linear_fused", "linear_loss_rows with row 2^63",
+        fused([](Tape& t, Var x, Var w) {
+            (void)gl::linear_loss_rows(gl::LinearLoss::Svm, x, {std::size_t{1} << 63}, w,
+                                       t.variable(gradlab::zeros({2})), {0});
+        }),
+        Kind::Value, {"linear_svm", "9223372036854775808"});
+    add("linear_fused", "linear_loss_rows with 2 rows and 3 labels",
+        fused([](Tape& t, Var x, Var w) {
+            (void)gl::linear_loss_rows(gl::LinearLoss::Softmax, x, {0, 1}, w, t.variable(gradlab::zeros({2})),
+                                       {0, 1, 1});
+        }),
+        Kind::Shape, {"linear_softmax", "3 labels", "2 rows"});
+    add("linear_fused", "linear_loss_rows with no rows",
+        fused([](Tape& t, Var x, Var w) {
+            (void)gl::linear_loss_rows(gl::LinearLoss::Softmax, x, {}, w, t.variable(gradlab::zeros({2})), {});
+        }),
+        Kind::Shape, {"linear_softmax", "0 labels"});
+    add("linear_fused", "linear_loss_grad with a null x",
+        [] {
+            gl::LinearLossInputs in;
+            const double w[4] = {0.0, 0.0, 0.0, 0.0};
+            const std::size_t labels[2] = {0, 1};
+            in.x_rows = in.dims = in.classes = in.batch = 2;
+            in.w = w;
+            in.labels = labels;
+            (void)gl::linear_loss_grad(gl::LinearLoss::Svm, in, {});
+        },
+        Kind::Value, {"svm", "null", "x null"});
     return c;
 }
 

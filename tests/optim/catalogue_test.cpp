@@ -118,6 +118,78 @@ std::vector<Case> cases(const test_support::ScratchDir& files) {
         [] { go::landscape_1d(bowl, Tensor{1.0, 2.0}, Tensor{1.0}, {0.0, 1.0}); }, Kind::Shape,
         {"landscape_1d", "(1,)", "(2,)"});
     add("landscape", "linspace with 0 points", [] { go::linspace(0.0, 1.0, 0); }, Kind::Value, {"linspace", "0"});
+    add("landscape", "landscape_2d with a second direction of another shape",
+        [] { go::landscape_2d(bowl, Tensor{1.0, 2.0}, Tensor{1.0, 0.0}, Tensor{1.0}, {0.0}, {0.0}); }, Kind::Shape,
+        {"landscape_2d", "(2,)", "(1,)"});
+    add("landscape", "landscape_2d with no betas",
+        [] { go::landscape_2d(bowl, Tensor{1.0, 2.0}, Tensor{1.0, 0.0}, Tensor{0.0, 1.0}, {0.0}, {}); }, Kind::Value,
+        {"landscape_2d", "betas", "empty"});
+    add("landscape", "landscape_1d with a NaN alpha",
+        [] { go::landscape_1d(bowl, Tensor{1.0, 2.0}, Tensor{1.0, 0.0}, {0.0, kNaN}); }, Kind::Value,
+        {"landscape_1d", "alphas[1]", "nan"});
+    add("landscape", "landscape_1d with an empty loss function",
+        [] { go::landscape_1d(go::WeightLossFn(), Tensor{1.0, 2.0}, Tensor{1.0, 0.0}, {0.0, 1.0}); }, Kind::Value,
+        {"landscape_1d", "loss function is empty"});
+    add("landscape", "landscape_2d with an empty loss function",
+        [] { go::landscape_2d(go::WeightLossFn(), Tensor{1.0}, Tensor{1.0}, Tensor{1.0}, {0.0}, {0.0}); },
+        Kind::Value, {"landscape_2d", "loss function is empty"});
+    const go::RowsLossFn row_sum = [](const double* s, std::size_t, std::size_t rows, std::size_t classes) {
+        double t = 0.0;
+        for (std::size_t i = 0; i < rows * classes; ++i) t += s[i];
+        return t;
+    };
+    add("landscape", "linear_landscape_1d with x and w that cannot be multiplied",
+        [row_sum] { go::linear_landscape_1d(row_sum, gradlab::zeros({4, 3}), gradlab::zeros({2, 2}), gradlab::zeros({2, 2}), {0.0}); },
+        Kind::Shape, {"linear_landscape_1d", "(4, 3)", "(2, 2)"});
+    add("landscape", "linear_landscape_1d with no examples",
+        [row_sum] { go::linear_landscape_1d(row_sum, gradlab::zeros({0, 3}), gradlab::zeros({3, 2}), gradlab::zeros({3, 2}), {0.0}); },
+        Kind::Shape, {"linear_landscape_1d", "(0, 3)", "no examples"});
+    add("landscape", "linear_landscape_1d with no classes (every loss a silent 0)",
+        [row_sum] { go::linear_landscape_1d(row_sum, gradlab::zeros({4, 3}), gradlab::zeros({3, 0}), gradlab::zeros({3, 0}), {0.0}); },
+        Kind::Shape, {"linear_landscape_1d", "(3, 0)", "no classes"});
+    add("landscape", "linear_landscape_1d with a 1-D x",
+        [row_sum] { go::linear_landscape_1d(row_sum, gradlab::zeros({3}), gradlab::zeros({3, 2}), gradlab::zeros({3, 2}), {0.0}); },
+        Kind::Shape, {"linear_landscape_1d", "(3,)"});
+    add("landscape", "linear_landscape_2d with d2 of another shape",
+        [row_sum] {
+            go::linear_landscape_2d(row_sum, gradlab::zeros({4, 3}), gradlab::zeros({3, 2}), gradlab::zeros({3, 2}),
+                                    gradlab::zeros({3, 3}), {0.0}, {0.0});
+        },
+        Kind::Shape, {"linear_landscape_2d", "(3, 3)"});
+    add("landscape", "linear_landscape_1d with an empty loss function",
+        [] { go::linear_landscape_1d(go::RowsLossFn(), gradlab::zeros({4, 3}), gradlab::zeros({3, 2}), gradlab::zeros({3, 2}), {0.0}); },
+        Kind::Value, {"linear_landscape_1d", "loss function is empty"});
+    add("landscape", "normalize_direction with shapes that differ",
+        [] { go::normalize_direction(gradlab::zeros({2, 3}), gradlab::zeros({3, 2}), go::DirectionNorm::whole); },
+        Kind::Shape, {"normalize_direction", "(2, 3)", "(3, 2)"});
+    add("landscape", "random_direction per column of a 1-D w",
+        [] { go::random_direction(gradlab::zeros({3}), 1, go::DirectionNorm::per_column); }, Kind::Shape,
+        {"normalize_direction", "matrix", "(3,)"});
+    add("landscape", "linspace with 2^62 points", [] { go::linspace(0.0, 1.0, std::size_t{1} << 62); }, Kind::Value,
+        {"linspace", "4611686018427387904", "kMaxTensorElements"});
+    add("landscape", "logspace with hi < lo names logspace", [] { go::logspace(10.0, 1.0, 3); }, Kind::Value,
+        {"logspace", "[10, 1]"});
+    add("landscape", "logspace with 0 points", [] { go::logspace(1.0, 10.0, 0); }, Kind::Value, {"logspace", "n = 0"});
+    add("landscape", "logspace from 0", [] { go::logspace(0.0, 1.0, 3); }, Kind::Value, {"logspace", "positive"});
+    add("landscape", "trajectory_plane of one point", [] { go::trajectory_plane({Tensor{1.0, 2.0}}); }, Kind::Value,
+        {"trajectory_plane", "got 1"});
+    add("landscape", "trajectory_plane of a path that ends where it starts",
+        [] { go::trajectory_plane({Tensor{1.0, 2.0}, Tensor{3.0, 3.0}, Tensor{1.0, 2.0}}); }, Kind::Value,
+        {"trajectory_plane", "ends where it starts"});
+    add("landscape", "trajectory_plane of points of different shapes",
+        [] { go::trajectory_plane({Tensor{1.0, 2.0}, Tensor{3.0}}); }, Kind::Shape, {"trajectory_plane", "(1,)"});
+    add("landscape", "trajectory_plane of one-weight points (no plane fits; d2 was NaN)",
+        [] { go::trajectory_plane({Tensor{1.0}, Tensor{2.0}}); }, Kind::Shape, {"trajectory_plane", "(1,)", "2 elements"});
+    add("landscape", "project_onto_plane with parallel axes",
+        [] {
+            go::project_onto_plane(go::Plane{Tensor{0.0, 0.0}, Tensor{1.0, 0.0}, Tensor{2.0, 0.0}}, {Tensor{1.0, 1.0}});
+        },
+        Kind::Value, {"project_onto_plane", "parallel"});
+    add("landscape", "project_onto_plane with a point of another shape",
+        [] {
+            go::project_onto_plane(go::Plane{Tensor{0.0, 0.0}, Tensor{1.0, 0.0}, Tensor{0.0, 1.0}}, {Tensor{1.0}});
+        },
+        Kind::Shape, {"project_onto_plane", "(1,)"});
     // ---- fit
     add("fit", "batch_size 0", [] {
             Parameter W{gradlab::zeros({2}), "W"};

@@ -39,6 +39,24 @@ gradlab_docs_section(tape_graph FROM "== The tape" TO "== Minibatch training")
 gradlab_docs_section(train FROM "== Minibatch training" TO "== Summary")
 gradlab_docs_section(tour_summary FROM "== Summary")
 
+# The numerical gradient's own figures (pages 4, 5 and 10): every entry of dL/dW numerical
+# against analytic, and the step-size study's V in double and in float, on 20 images (~1 s).
+gradlab_docs_run(NAME numerical_gradient_study PROGRAM numerical_gradient
+                 ARGS --data ${GRADLAB_DOCS_DATA} --n-train 20 --study --figures .
+                 FIGURES numerical_vs_analytic.png step_size_v.svg step_size_float.svg)
+gradlab_docs_section(step_size_study OF numerical_gradient_study FROM "element W(")
+gradlab_docs_section(numerical_vs_analytic OF numerical_gradient_study FROM "cost of one gradient" TO "drew ")
+
+# Page 6: how the per-entry relative errors of full checks spread against the verdict bands, on a
+# somewhat larger synthetic problem than the tour's (50 examples, 20 features, 5 classes; ~1 s).
+gradlab_docs_run(NAME gradient_check_errors PROGRAM gradient_check
+                 ARGS --n 50 --dims 20 --classes 5 --figures .
+                 FIGURES check_errors.svg)
+gradlab_docs_section(gradient_check_errors_table OF gradient_check_errors FROM "loss " TO "A kink crossing")
+
+# Page 8: the new losses next to the multiclass SVM along one direction (custom_loss's own problem).
+gradlab_docs_run(NAME custom_loss_slice PROGRAM custom_loss ARGS --figures . FIGURES own_loss_slice.svg)
+
 # The machine: CPU, OS, compiler, and the kernel OpenBLAS picked (page Pitfalls, page Results).
 set(machine "${GRADLAB_DOCS_GENERATED}/output/machine.txt")
 add_custom_command(OUTPUT "${machine}"
@@ -48,20 +66,48 @@ add_custom_command(OUTPUT "${machine}"
   VERBATIM)
 list(APPEND GRADLAB_DOCS_PRODUCTS "${machine}")
 
-# A short run of the composed-versus-fused loss benchmark (medians of 3 short repetitions: rough,
-# but measured by this build). Without the benchmarks the page says so instead.
-set(bench "${GRADLAB_DOCS_GENERATED}/output/bench_losses.txt")
-if(TARGET losses_bench)
-  gradlab_docs_run(NAME bench_losses_run PROGRAM losses_bench
-                   ARGS "--benchmark_filter=ThroughW/.*/N:500$" --benchmark_min_time=0.05
-                        --benchmark_repetitions=3 --benchmark_report_aggregates_only=true)
-  gradlab_docs_section(bench_losses OF bench_losses_run FROM "---" KEEP "^(Benchmark|BM_.*_median)")
-else()
-  add_custom_command(OUTPUT "${bench}"
-    COMMAND ${CMAKE_COMMAND} "-DOUT=${bench}" -P "${CMAKE_CURRENT_SOURCE_DIR}/no_bench.cmake"
+# Page 11's speed table: the one bench/compare prints (gradlab's benchmarks, the numpy and PyTorch
+# peers where /usr/bin/python3 can import them, and the machine's bounds, at 1 and 2 threads), at
+# a small setting that keeps it near a minute: one repetition, and without the two parts that take
+# minutes (--skip train: ten epochs of Fashion-MNIST per implementation; --skip gd: the tour's
+# 1000-step chapter). Where a peer is missing, compare's own "Skipped:" lines say so on the page.
+set(compare "${GRADLAB_DOCS_GENERATED}/output/compare.txt")
+if(TARGET fused_bench)
+  set(GRADLAB_DOCS_COMPARE_ARGS --repetitions 1 --skip train --skip gd)
+  set(compare_programs fused_bench)
+  foreach(b gradcheck_bench libtorch_bench)
+    if(TARGET ${b})
+      list(APPEND compare_programs ${b})
+    endif()
+  endforeach()
+  file(GLOB compare_peers CONFIGURE_DEPENDS "${PROJECT_SOURCE_DIR}/bench/peers/*.py")
+  string(REPLACE ";" " " shown "bench/compare ${GRADLAB_DOCS_COMPARE_ARGS}")
+  add_custom_command(OUTPUT "${compare}"
+    COMMAND ${CMAKE_COMMAND} "-DOUTPUT=${compare}" "-DWORKDIR=${GRADLAB_DOCS_GENERATED}/figures"
+            "-DSHOW_COMMAND=${shown}" -P "${CMAKE_CURRENT_SOURCE_DIR}/run_example.cmake"
+            -- "${Python3_EXECUTABLE}" "${PROJECT_SOURCE_DIR}/bench/compare" ${GRADLAB_DOCS_COMPARE_ARGS}
+               --build-dir "${PROJECT_BINARY_DIR}"
+    DEPENDS ${compare_programs} "${PROJECT_SOURCE_DIR}/bench/compare" ${compare_peers}
+            "${CMAKE_CURRENT_SOURCE_DIR}/run_example.cmake"
+    COMMENT "docs: running ${shown} (about a minute)"
     VERBATIM)
-  list(APPEND GRADLAB_DOCS_PRODUCTS "${bench}")
+  # The same medians as bars (page 11), drawn by the bench_chart example from that table.
+  set(chart_text "${GRADLAB_DOCS_GENERATED}/output/bench_chart.txt")
+  set(chart_figure "${GRADLAB_DOCS_GENERATED}/figures/bench_medians.svg")
+  add_custom_command(OUTPUT "${chart_text}" "${chart_figure}"
+    COMMAND ${CMAKE_COMMAND} "-DOUTPUT=${chart_text}" "-DWORKDIR=${GRADLAB_DOCS_GENERATED}/figures"
+            "-DFIGURES=bench_medians.svg" -P "${CMAKE_CURRENT_SOURCE_DIR}/run_example.cmake"
+            -- "$<TARGET_FILE:bench_chart>" "${compare}" --out .
+    DEPENDS bench_chart "${compare}" "${CMAKE_CURRENT_SOURCE_DIR}/run_example.cmake"
+    COMMENT "docs: running bench_chart"
+    VERBATIM)
+  list(APPEND GRADLAB_DOCS_PRODUCTS "${chart_text}" "${chart_figure}")
+else()
+  add_custom_command(OUTPUT "${compare}"
+    COMMAND ${CMAKE_COMMAND} "-DOUT=${compare}" -P "${CMAKE_CURRENT_SOURCE_DIR}/no_bench.cmake"
+    VERBATIM)
 endif()
+list(APPEND GRADLAB_DOCS_PRODUCTS "${compare}")
 
 # The loss landscapes (page 2; the step-size slice and the descent path on page 7): the landscape
 # program at its small default size (500 examples, 41 x 41 grids), on the same data as the tour.

@@ -1,8 +1,10 @@
 # Runs one example program for the docs and saves what it printed.
-#   cmake -DOUTPUT=<file.txt> -DWORKDIR=<dir> [-DFIGURES=<a.svg;b.svg>] -P run_example.cmake -- <program> <args...>
+#   cmake -DOUTPUT=<file.txt> -DWORKDIR=<dir> [-DFIGURES=<a.svg;b.svg>] [-DSHOW_COMMAND=<text>]
+#         -P run_example.cmake -- <program> <args...>
 # The program runs in WORKDIR (where the figures it draws belong); it must exit 0 and must have
 # written every file in FIGURES, or the docs build fails. Absolute paths under WORKDIR are shown
-# relative in the saved text, so the pages do not print this build's directory.
+# relative in the saved text, so the pages do not print this build's directory. SHOW_COMMAND, if
+# given, is saved first as "$ <text>": the command as a reader would type it.
 set(command)
 set(after_dashes FALSE)
 math(EXPR last "${CMAKE_ARGC} - 1")
@@ -35,4 +37,7 @@ foreach(f IN LISTS FIGURES)
 endforeach()
 string(REPLACE "${WORKDIR}/" "" out "${out}")
 string(REPLACE "${WORKDIR}" "." out "${out}")
+if(DEFINED SHOW_COMMAND AND NOT SHOW_COMMAND STREQUAL "")
+  set(out "$ ${SHOW_COMMAND}\n\n${out}")
+endif()
 file(WRITE "${OUTPUT}" "${out}")

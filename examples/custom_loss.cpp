@@ -24,8 +24,10 @@
 #include <gradlab/autodiff/tape_check.hpp>
 #include <gradlab/losses/metrics.hpp>
 #include <gradlab/losses/scores.hpp>
+#include <gradlab/losses/svm.hpp>
 
 #include "support/common.hpp"
+#include "support/plot.hpp"
 #include "support/program.hpp"
 
 namespace gradlab::examples {
@@ -118,6 +120,35 @@ CustomLossRoute check_route(std::ostream& out, const char* title, const Route& r
     return {route.name, value, report.max_rel_error(), report.passed, kinks};
 }
 
+// Page 8's figure: the three multiclass losses of the same scores S(a) = X (W + a D) along one
+// random direction D. The smooth SVM lies above the hinge it rounds off and has no corner; the
+// Crammer-Singer hinge charges only each example's best wrong class, so it lies below the
+// multiclass SVM, which charges them all.
+std::string draw_slice(const std::string& dir, const Tensor& x, const Labels& y, const Tensor& w) {
+    const Tensor d = losses::random_normal(w.shape(), 1.0, 4);
+    const auto svm = [](const Var& s, const Labels& l) { return losses::svm(s, l); };
+    plot::LineFigure fig;
+    fig.plot.title = "Three multiclass losses of the same 8 examples, along one random direction through W";
+    fig.plot.x_label = "a  (W + a D)";
+    fig.plot.y_label = "loss";
+    std::vector<double> as;
+    for (int k = -100; k <= 100; ++k) as.push_back(k / 50.0);
+    auto slice = [&](auto&& loss, const char* name) {
+        plot::Series s{name, as, {}};
+        for (double a : as) {
+            Tape tape;
+            s.y.push_back(loss(matmul(tape.constant(x), tape.constant(w + a * d)), y).value()());
+        }
+        return s;
+    };
+    fig.plot.series = {slice(svm, "multiclass SVM (the notes'): sum of hinges"),
+                       slice(smooth_svm_op, "smooth SVM: sum of softplus, no corners"),
+                       slice(crammer_singer_op, "Crammer-Singer: the worst wrong class only")};
+    fig.key = "top center";
+    const plot::FigureFiles f = plot::write_figure(fig, dir, "own_loss_slice");
+    return f.images.empty() ? f.message : "drew " + dir + "/own_loss_slice.png";
+}
+
 }  // namespace
 
 CustomLossResult run_custom_loss(const CustomLossOptions& options) {
@@ -150,6 +181,7 @@ CustomLossResult run_custom_loss(const CustomLossOptions& options) {
         result.kink_routes.push_back(check_route(out, "Crammer-Singer at its kinks", route, x, ys, s, true));
         result.all_passed = result.all_passed && result.kink_routes.back().passed;
     }
+    if (!options.figures_dir.empty()) fmt::print(out, "{}\n", draw_slice(options.figures_dir, x, y, w.value));
     return result;
 }
 
@@ -157,7 +189,10 @@ int custom_loss_main(int argc, char** argv) {
     Flags app("custom_loss",
               "A smooth SVM and the Crammer-Singer hinge, each written by hand twice (see "
               "examples/custom_loss.cpp), each gradient-checked. Exits with 1 if a check fails.");
-    return run_program_main(app, argc, argv, [] { return run_custom_loss({}).all_passed ? 0 : 1; });
+    CustomLossOptions o;
+    app.add_option("--figures", o.figures_dir,
+                   "draw own_loss_slice (the three losses along one direction) into this existing directory");
+    return run_program_main(app, argc, argv, [&] { return run_custom_loss(o).all_passed ? 0 : 1; });
 }
 
 }  // namespace gradlab::examples

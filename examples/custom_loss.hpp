@@ -15,7 +15,10 @@ namespace gradlab::examples {
 
 /// Options of run_custom_loss().
 struct CustomLossOptions {
-    std::ostream* out = nullptr;
+    std::ostream* out = nullptr;  ///< the story; nullptr = std::cout
+    /// If set, the directory where own_loss_slice.{png,svg} is drawn: the smooth SVM, the
+    /// Crammer-Singer hinge and the multiclass SVM along one random direction through W.
+    std::string figures_dir;
 };
 
 /// One route to the user's loss.

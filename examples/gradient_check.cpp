@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <utility>
 
 #include <fmt/format.h>
 #include <fmt/ostream.h>
@@ -27,6 +28,7 @@
 #include <gradlab/losses/svm.hpp>
 
 #include "support/common.hpp"
+#include "support/plot.hpp"
 #include "support/program.hpp"
 
 namespace gradlab::examples {
@@ -108,6 +110,58 @@ CheckSummary summarize(const std::string& loss, bool smooth, CheckMethod mode, c
     return s;
 }
 
+// The figure of page 6: for each loss, how many entries of its full check fall in each
+// half-decade of relative error, with the verdict bands' edges. Exact zeros (the two gradients
+// agree to the last bit) have no place on a log axis and are counted in the legend instead.
+std::string draw_check_errors(const std::string& dir,
+                              const std::vector<std::pair<std::string, std::vector<double>>>& errors) {
+    constexpr double lo = -14.0, width = 0.5;
+    constexpr std::size_t bins = 28;  // 1e-14 ... 1; anything smaller lands in the first bin
+    plot::LineFigure fig;
+    fig.plot.title = "Full gradient checks: how the per-entry relative errors spread";
+    fig.plot.x_label = "relative error |a - n| / max(|a|, |n|)";
+    fig.plot.y_label = "entries per half decade";
+    fig.plot.log_x = true;
+    double top = 1.0;
+    for (const auto& [name, errs] : errors) {
+        std::vector<double> count(bins, 0.0);
+        std::size_t zeros = 0;
+        for (double e : errs) {
+            if (!(e > 0.0)) { ++zeros; continue; }
+            const double b = std::floor((std::log10(e) - lo) / width);
+            count[static_cast<std::size_t>(std::clamp(b, 0.0, double(bins - 1)))] += 1.0;
+        }
+        plot::Series s{fmt::format("{}: {} entries, {} exactly equal", name, errs.size(), zeros), {}, {}};
+        for (std::size_t b = 0; b < bins; ++b) {  // a step outline: both edges of every bin
+            s.x.push_back(std::pow(10.0, lo + width * double(b)));
+            s.y.push_back(count[b]);
+            s.x.push_back(std::pow(10.0, lo + width * double(b + 1)));
+            s.y.push_back(count[b]);
+            top = std::max(top, count[b]);
+        }
+        fig.plot.series.push_back(s);
+    }
+    plot::Overlay bands{"", {}, {}, {}, false};
+    for (auto [x, label] : {std::pair{1e-13, "good"}, std::pair{1.2e-7, "ok if kinks"},
+                            std::pair{1.2e-4, "uncomfortable"}, std::pair{1.2e-2, "WRONG"}}) {
+        bands.x.push_back(x);
+        bands.y.push_back(1.08 * top);
+        bands.labels.push_back(label);
+    }
+    plot::Series edges{"the verdict bands' edges: 1e-7, 1e-4, 1e-2", {}, {}};
+    for (double edge : {1e-7, 1e-4, 1e-2}) {  // up and back down each edge, along the axis between
+        edges.x.insert(edges.x.end(), {edge, edge, edge});
+        edges.y.insert(edges.y.end(), {0.0, 1.15 * top, 0.0});
+    }
+    fig.plot.series.push_back(edges);
+    fig.plot.width = 1000;
+    fig.plot.height = 650;
+    fig.marks = {bands};
+    fig.key = "below";
+    const plot::FigureFiles f = plot::write_figure(fig, dir, "check_errors");
+    return f.images.empty() ? f.message : "drew " + dir + "/check_errors.png";
+}
+
 }  // namespace
 
 GradientCheckResult run_gradient_check(const GradientCheckOptions& o) {
@@ -126,6 +180,7 @@ GradientCheckResult run_gradient_check(const GradientCheckOptions& o) {
     for (std::size_t i = 0; i < o.n; ++i) y[i] = (i * 7 + 3) % o.classes;
 
     GradientCheckResult result;
+    std::vector<std::pair<std::string, std::vector<double>>> full_errors;  // the figure's data
     fmt::print(out, "{:<20} {:<12} {:>8} {:>6} {:>6} {:>14}  {}\n", "loss", "mode", "checked", "evals",
                "kinks", "max rel. error", "verdict");
     for (const Subject& s : subjects(o, x, y)) {
@@ -134,9 +189,15 @@ GradientCheckResult run_gradient_check(const GradientCheckOptions& o) {
             options.method = mode;
             options.samples = o.samples;
             options.seed = o.seed + 11;
+            options.keep_rows = !o.figures_dir.empty() && mode == CheckMethod::Full;
             // [check]
             const GradientReport report = check_gradients(s.loss, s.inputs, options);
             // [check]
+            if (options.keep_rows && s.name.find("composed") == std::string::npos) {
+                full_errors.push_back({s.name, {}});
+                for (const InputReport& in : report.inputs)
+                    for (const GradientRow& row : in.rows) full_errors.back().second.push_back(row.rel_error);
+            }
             const CheckSummary c = summarize(s.name, s.smooth, mode, report);
             fmt::print(out, "{:<20} {:<12} {:>8} {:>6} {:>6} {:>14.2e}  {}\n", c.loss, c.mode, c.checked,
                        c.evaluations, c.kinks, c.max_relative_error,
@@ -172,6 +233,7 @@ GradientCheckResult run_gradient_check(const GradientCheckOptions& o) {
     for (const CheckSummary& c : result.checks) result.all_passed = result.all_passed && c.passed;
     fmt::print(out, "all checks passed: {}; largest error on the smooth losses: {:.2e}\n\n",
                result.all_passed ? "yes" : "NO", result.max_smooth_error);
+    if (!o.figures_dir.empty()) fmt::print(out, "{}\n\n", draw_check_errors(o.figures_dir, full_errors));
     return result;
 }
 
@@ -188,6 +250,9 @@ int gradient_check_main(int argc, char** argv) {
     app.add_option("--reg", o.reg, "L2 strength")->check(decimal_number(Sign::NonNegative));
     app.add_option("--seed", o.seed, "seed of the data and weights")->check(whole_number());
     app.add_flag("--verbose", o.verbose, "print every report in full");
+    app.add_option("--figures", o.figures_dir,
+                   "draw check_errors (the full checks' relative errors against the bands) into this "
+                   "existing directory");
     return run_program_main(app, argc, argv, [&] { return run_gradient_check(o).all_passed ? 0 : 1; });
 }
 

@@ -21,6 +21,9 @@ struct GradientCheckOptions {
     double reg = 1e-2;        ///< L2 strength added to every loss (alpha in L + alpha sum W^2)
     std::uint64_t seed = 3;
     bool verbose = false;     ///< print every report in full (else the kink demo's and a summary line each)
+    /// If set, the directory where check_errors.{png,svg} is drawn: how the full checks' per-entry
+    /// relative errors spread, against the verdict bands.
+    std::string figures_dir;
     std::ostream* out = nullptr;
 };
 

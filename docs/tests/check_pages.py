@@ -6,7 +6,9 @@
 - each page shows code, and that code comes from compiled files: the page sources
   (docs/pages/*.dox) hold no typed-in code block (\\code, \\verbatim, fenced or indented
   markdown code), only \\snippet / \\include of files in examples/ and tests/;
-- each page has math and the figures it names exist and are not empty;
+- no page (tutorial or not) pastes measured numbers: a \\verbatim block or a Markdown table row
+  holding a decimal number outside a formula fails the check;
+- each page has math and at least one figure, and the figures it names exist and are not empty;
 and prints every page's word count (the prose a reader gets, code and output excluded).
 
 usage: check_pages.py <html dir> <docs/pages dir>    exit 0 when all hold, 1 otherwise
@@ -118,6 +120,8 @@ def main():
             problems.append(f"{page}.html: no link to {w} (contents / previous / next)")
         if t.fragments == 0:
             problems.append(f"{page}.html: no code snippet")
+        if not t.images:
+            problems.append(f"{page}.html: no figure (every tutorial page shows one drawn by the build)")
         if not re.search(r"\\\(|\\\[|\\begin\{", source):
             problems.append(f"{page}.html: no formula")
         for src in t.images:
@@ -129,19 +133,32 @@ def main():
     print(f"    all pages: {total} words")
 
     # Code on the tutorial pages is never typed in: only \snippet / \include / \verbinclude of
-    # files. Pages outside the tutorial are only reported.
+    # files; typed-in blocks on other pages are reported. And no page, tutorial or not, pastes
+    # measured numbers: a \verbatim block or a table row holding a decimal number (outside
+    # formulas) is output that the docs build must produce and \verbinclude instead.
     tutorial = {page for page, _ in TUTORIAL}
     for name in sorted(os.listdir(pages_dir)):
         if not name.endswith(".dox"):
             continue
         text = read(os.path.join(pages_dir, name))
         in_tutorial = any(p in tutorial for p in re.findall(r"\\page\s+(\w+)", text))
+        verbatim = False
         for n, line in enumerate(text.splitlines(), 1):
             if re.search(r"\\(code|verbatim|endcode)\b|^\s*(```|~~~)", line):
                 if in_tutorial:
                     problems.append(f"{name}:{n}: a typed-in code block; use \\snippet from a compiled, tested file")
                 else:
                     print(f"note: {name}:{n}: a typed-in block, on a page outside the tutorial")
+            if re.search(r"\\verbatim\b", line):
+                verbatim = True
+            if re.search(r"\\endverbatim\b", line):
+                verbatim = False
+            prose = re.sub(r"\\f\$.*?\\f\$", "", line)
+            number = re.search(r"\d+\.\d+", prose)
+            if number and (verbatim or re.match(r"^\s*\|.*\|\s*$", prose)):
+                problems.append(f"{name}:{n}: a pasted number ({number.group(0)}) in a "
+                                f"{'verbatim block' if verbatim else 'table'}; measured output is produced "
+                                f"during the docs build and \\verbinclude-d: {line.strip()[:80]}")
 
     for p in problems:
         print(p)

@@ -345,3 +345,43 @@ void draw(const Heatmap& map, const std::string& path) {
 }
 
 }  // namespace gradlab::plot
+
+// ---------------------------------------------------------------------------------------------
+// Bar charts
+// ---------------------------------------------------------------------------------------------
+
+namespace gradlab::plot {
+
+FigureFiles write_figure(const BarChart& chart, const std::string& dir, const std::string& stem) {
+    require_stem(dir, stem);
+    if (chart.categories.empty() || chart.series.empty())
+        throw ValueError(fmt::format("plot: {}: a bar chart needs at least one category and one series "
+                                     "(got {} and {})", stem, chart.categories.size(), chart.series.size()));
+    for (const BarSeries& s : chart.series) {
+        if (s.values.size() != chart.categories.size())
+            throw ValueError(fmt::format("plot: {}: series '{}' has {} values for {} categories", stem,
+                                         s.name, s.values.size(), chart.categories.size()));
+        for (double v : s.values)
+            if (chart.log_y && !(v > 0.0) && !std::isnan(v))
+                throw ValueError(fmt::format("plot: {}: series '{}' has the value {} on a log axis", stem,
+                                             s.name, v));
+    }
+    std::string data;
+    for (std::size_t c = 0; c < chart.categories.size(); ++c) {
+        data += data_label(chart.categories[c]);
+        for (const BarSeries& s : chart.series) data += " " + number(s.values[c]);
+        data += "\n";
+    }
+    std::string body = labels(chart.title, "", chart.y_label);
+    body += "set style data histograms\nset style histogram clustered gap 1\n"
+            "set style fill solid 0.85 border -1\nset boxwidth 0.9\nset grid ytics\n"
+            "set key below\nset xtics nomirror\n";
+    body += chart.log_y ? "set logscale y\nset yrange [*:*]\n" : "set yrange [0:*]\n";
+    std::string command = "plot ";
+    for (std::size_t s = 0; s < chart.series.size(); ++s)
+        command += fmt::format("{}data using {}{} title {}", s == 0 ? "" : ", ", s + 2,
+                               s == 0 ? ":xtic(1)" : "", quoted(chart.series[s].name));
+    return finish_figure(dir, stem, chart.title, chart.width, chart.height, Drawing{data, body + command + "\n"});
+}
+
+}  // namespace gradlab::plot

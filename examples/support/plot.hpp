@@ -168,3 +168,43 @@ FigureFiles write_figure(const LineFigure& figure, const std::string& dir, const
 FigureFiles write_figure(const HeatmapFigure& figure, const std::string& dir, const std::string& stem);
 
 }  // namespace gradlab::plot
+
+// ---------------------------------------------------------------------------------------------
+// Bar charts (benchmark medians)
+// ---------------------------------------------------------------------------------------------
+
+namespace gradlab::plot {
+
+/// One colour of bars: one value per category of the chart (NaN: no bar there).
+struct BarSeries {
+    /// The legend entry.
+    std::string name;
+    /// One value per BarChart::categories entry.
+    std::vector<double> values;
+};
+
+/// Grouped bars: a group per category along the x axis, a bar per series in each group.
+struct BarChart {
+    /// The title above the chart (may be empty).
+    std::string title;
+    /// The y axis label.
+    std::string y_label;
+    /// The groups' labels, left to right.
+    std::vector<std::string> categories;
+    /// The bars of each group, in legend order; at least one.
+    std::vector<BarSeries> series;
+    /// Logarithmic y axis (values spanning decades); values must then be positive.
+    bool log_y = false;
+    /// Image width in pixels.
+    std::size_t width = 800;
+    /// Image height in pixels.
+    std::size_t height = 560;
+};
+
+/// Writes `chart` as `dir/stem.dat` (one line per category: its label, then one value per
+/// series) and `dir/stem.gp`, then draws `stem.png` and `stem.svg` as write_figure() does for
+/// the other figures. Throws ValueError for no categories or series, a series whose length differs
+/// from the categories', or a non-positive value on a log axis; IoError as write_figure().
+FigureFiles write_figure(const BarChart& chart, const std::string& dir, const std::string& stem);
+
+}  // namespace gradlab::plot

@@ -403,6 +403,36 @@ TEST_CASE("step-size study: the error falls then rises as h shrinks (the V)", "[
 }
 // [step-size-study]
 
+// [step-size-slopes]
+TEST_CASE("step-size study: the V's sides have slopes 2 and -1, its bottom is near cbrt(eps)", "[gradcheck][steps]") {
+    // E(h) ~ h^2 |f'''| / 6 + eps |f| / h for f = sum(exp(x)) at element 1 (x = 1: f' = f''' = e).
+    const Tensor x = {0.3, 1.0, -0.7};
+    auto f = [](const Tensor& t) { return xt::sum(xt::exp(t))(); };
+    std::vector<double> steps;
+    for (int k = 0; k <= 60; ++k) steps.push_back(std::pow(10.0, -1.0 - k / 4.0));  // 1e-1 ... 1e-16
+    const auto study = gradlab::step_size_study(f, x, 1, std::exp(1.0), steps);
+    // Least-squares slope of log10(rel. error) against log10(h) over [lo, hi].
+    auto slope = [&](double lo, double hi) {
+        double sx = 0, sy = 0, sxx = 0, sxy = 0, n = 0;
+        for (const auto& row : study.rows)
+            if (row.h >= lo && row.h <= hi && row.rel_error > 0) {
+                const double a = std::log10(row.h), b = std::log10(row.rel_error);
+                sx += a, sy += b, sxx += a * a, sxy += a * b, n += 1;
+            }
+        REQUIRE(n >= 8);
+        return (n * sxy - sx * sy) / (n * sxx - sx * sx);
+    };
+    CHECK(slope(1e-3, 1e-1) == Approx(2.0).margin(0.05));  // truncation: h^2 / 6 relative
+    CHECK(study.rows.front().rel_error == Approx(1e-2 / 6).epsilon(0.01));
+    CHECK(slope(1e-14, 1e-8) == Approx(-1.0).margin(0.3));  // round-off: eps |f| / (|f'| h)
+    // The bottom balances them: h* = (3 eps |f| / |f'''|)^(1/3), about 1e-5 here.
+    const double eps = std::numeric_limits<double>::epsilon();
+    const double h_star = std::cbrt(3.0 * eps * f(x) / std::exp(1.0));
+    CHECK(study.best().h > h_star / 10.0);
+    CHECK(study.best().h < h_star * 10.0);
+}
+// [step-size-slopes]
+
 // --- bad input --------------------------------------------------------------------------------
 
 TEST_CASE("numerical gradient rejects bad steps, empty x and non-finite f", "[gradcheck][errors]") {

@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <sstream>
+#include <string>
 #include <vector>
 
 #include <xtensor/xmath.hpp>
@@ -15,6 +16,7 @@
 #include <gradlab/losses/svm.hpp>
 #include <gradlab/testing/gradcheck_catch.hpp>
 
+#include "../support/scratch_dir.hpp"
 #include "example_testing.hpp"
 #include "custom_loss.hpp"
 
@@ -161,4 +163,31 @@ TEST_CASE("custom_loss: Crammer-Singer, composed and as a custom op, passes the 
     }
     // The report names the op whose recorded branch flipped, for either route.
     CHECK_THAT(out.str(), Contains("crosses the kink of op") && Contains("(max)") && Contains("(crammer_singer)"));
+}
+
+TEST_CASE("custom_loss's slice: smooth SVM >= multiclass SVM >= Crammer-Singer at every point of the line") {
+    test_support::ScratchDir dir("own-loss-slice");
+    std::ostringstream out;
+    gradlab::examples::CustomLossOptions o;
+    o.figures_dir = dir.path().string();
+    o.out = &out;
+    gradlab::examples::run_custom_loss(o);
+    // own_loss_slice.dat: three blocks of "a loss" lines, in the legend's order.
+    std::vector<std::vector<double>> curves;
+    for (const auto& block : examples_testing::figure_blocks(test_support::read_bytes(dir.path() / "own_loss_slice.dat"))) {
+        curves.emplace_back();
+        for (const auto& fields : block) curves.back().push_back(std::stod(fields.at(1)));
+    }
+    REQUIRE(curves.size() >= 3);
+    const auto& svm = curves[0];
+    const auto& smooth = curves[1];
+    const auto& crammer_singer = curves[2];
+    REQUIRE(svm.size() == 201);
+    REQUIRE(smooth.size() == svm.size());
+    REQUIRE(crammer_singer.size() == svm.size());
+    for (std::size_t k = 0; k < svm.size(); ++k) {
+        INFO("point " << k);
+        CHECK(smooth[k] > svm[k]);          // log(1 + e^m) > max(0, m) for every margin
+        CHECK(svm[k] >= crammer_singer[k]);  // a sum of hinges >= its largest term
+    }
 }

@@ -433,6 +433,11 @@ KernelIsa kernel_isa() {
 }
 
 void set_kernel_isa(KernelIsa isa) {
+    switch (isa) {
+        case KernelIsa::Auto: case KernelIsa::Avx512: case KernelIsa::Avx2: case KernelIsa::Baseline: break;
+        default:
+            throw ValueError(fmt::format("set_kernel_isa: {} is not a KernelIsa value", static_cast<int>(isa)));
+    }
     if (!cpu_has(isa))
         throw ValueError(fmt::format("set_kernel_isa: this CPU cannot run the {} kernel", kernel_isa_name(isa)));
     g_isa.store(isa);
@@ -705,19 +710,19 @@ Var record_linear_loss(LinearLoss loss, const Var& x, const std::vector<std::siz
     return tape.record(
         op, std::move(value), inputs,
         [dw = std::move(dw), db = std::move(db), ds = std::move(ds), row_ids = std::move(row_ids),
-         has_b = b != nullptr](const BackwardArgs& a) {
-            const double g = a.grad();  // chain rule: every stored gradient times dOut
-            if (a.needs_grad(1)) {
-                Tensor& gw = a.grad_in(1);
+         has_b = b != nullptr](const BackwardArgs& args) {
+            const double g = args.grad();  // chain rule: every stored gradient times dOut
+            if (args.needs_grad(1)) {
+                Tensor& gw = args.grad_in(1);
                 for (std::size_t k = 0; k < gw.size(); ++k) gw.flat(k) += g * dw.flat(k);
             }
-            if (has_b && a.needs_grad(2)) {
-                Tensor& gb = a.grad_in(2);
+            if (has_b && args.needs_grad(2)) {
+                Tensor& gb = args.grad_in(2);
                 for (std::size_t k = 0; k < gb.size(); ++k) gb.flat(k) += g * db.flat(k);
             }
-            if (a.needs_grad(0)) {  // dL/dx_r = dL/ds_i W^T for batch row i = row r of x
-                Tensor& gx = a.grad_in(0);
-                const Tensor& wv = a.input(1);
+            if (args.needs_grad(0)) {  // dL/dx_r = dL/ds_i W^T for batch row i = row r of x
+                Tensor& gx = args.grad_in(0);
+                const Tensor& wv = args.input(1);
                 const std::size_t dd = wv.shape()[0], cc = wv.shape()[1], nn = ds.shape()[0];
                 for (std::size_t i = 0; i < nn; ++i) {
                     double* gxr = gx.data() + (row_ids.empty() ? i : row_ids[i]) * dd;

@@ -244,6 +244,8 @@ std::vector<double> score_slice(const RowsLossFn& loss, const Tensor& s0, const 
 Tensor normalize_direction(const Tensor& d, const Tensor& w, DirectionNorm how) {
     constexpr const char* kOp = "normalize_direction";
     require_same_shape(kOp, d.shape(), w.shape());
+    require_finite(kOp, d, "the direction");  // a NaN would spread over the whole slice
+    require_finite(kOp, w, "w");
     Tensor out = d;
     if (how == DirectionNorm::none) return out;
     if (how == DirectionNorm::whole) {
@@ -466,6 +468,8 @@ PlaneCoordinates project_onto_plane(const Plane& plane, const std::vector<Tensor
 // ---------------------------------------------------------------------------------------------
 
 GridProgressFn grid_progress(std::ostream& out, bool terminal, double quiet_s) {
+    if (!(quiet_s >= 0.0) || !std::isfinite(quiet_s))
+        throw ValueError(fmt::format("grid_progress: quiet_s must be a finite number of seconds >= 0, got {}", quiet_s));
     // One printer serves grid after grid: a call while no grid is running starts the next one.
     struct State {
         std::chrono::steady_clock::time_point start{}, last{};

@@ -137,7 +137,7 @@ TEST_CASE("a custom loss validates its labels with require_scores_and_labels: no
 
 TEST_CASE("custom_loss: the composed and the custom-op smooth SVM give the same loss and pass the check") {
     std::ostringstream out;
-    const CustomLossResult r = run_custom_loss({&out});
+    const CustomLossResult r = run_custom_loss({&out, ""});
     REQUIRE(r.routes.size() == 2);
     CHECK(r.routes[0].route == "composed");
     CHECK(r.routes[1].route == "custom op");
@@ -153,7 +153,7 @@ TEST_CASE("custom_loss: the composed and the custom-op smooth SVM give the same 
 
 TEST_CASE("custom_loss: Crammer-Singer, composed and as a custom op, passes the kink-aware check on its kinks") {
     std::ostringstream out;
-    const CustomLossResult r = run_custom_loss({&out});
+    const CustomLossResult r = run_custom_loss({&out, ""});
     REQUIRE(r.kink_routes.size() == 2);
     CHECK(r.kink_routes[0].loss == Approx(r.kink_routes[1].loss).epsilon(1e-12));
     for (const CustomLossRoute& route : r.kink_routes) {

@@ -232,6 +232,9 @@ std::vector<Case> cases() {
             (void)gl::linear_loss_grad(gl::LinearLoss::Svm, in, {});
         },
         Kind::Value, {"svm", "null", "x null"});
+    add("linear_fused", "set_kernel_isa with a value outside the enum",
+        [] { gl::set_kernel_isa(static_cast<gl::KernelIsa>(42)); }, Kind::Value,
+        {"set_kernel_isa", "42", "not a KernelIsa"});
     return c;
 }
 

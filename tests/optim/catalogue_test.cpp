@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <limits>
 #include <random>
 #include <string>
@@ -162,6 +163,11 @@ std::vector<Case> cases(const test_support::ScratchDir& files) {
     add("landscape", "normalize_direction with shapes that differ",
         [] { go::normalize_direction(gradlab::zeros({2, 3}), gradlab::zeros({3, 2}), go::DirectionNorm::whole); },
         Kind::Shape, {"normalize_direction", "(2, 3)", "(3, 2)"});
+    add("landscape", "normalize_direction of a NaN direction",
+        [] { go::normalize_direction(Tensor{1.0, std::nan("")}, Tensor{1.0, 2.0}, go::DirectionNorm::whole); },
+        Kind::Value, {"normalize_direction", "direction is not finite", "element 1"});
+    add("landscape", "grid_progress with a negative quiet time",
+        [] { go::grid_progress(std::cerr, false, -1.0); }, Kind::Value, {"grid_progress", "-1"});
     add("landscape", "random_direction per column of a 1-D w",
         [] { go::random_direction(gradlab::zeros({3}), 1, go::DirectionNorm::per_column); }, Kind::Shape,
         {"normalize_direction", "matrix", "(3,)"});

@@ -14,9 +14,12 @@ std::string shape_str(const Shape& shape) {
     return s + ")";
 }
 
-std::size_t require_shape_within_limit(const char* op, const Shape& shape) {
-    // The product of the non-zero dimensions, stopping as soon as it passes the limit, so it
-    // never overflows (each factor and the running product stay <= 2^31 before multiplying).
+namespace {
+
+// The element count of `shape`, or false when it passes kMaxTensorElements. The product of the
+// non-zero dimensions stops as soon as it passes the limit, so it never overflows (each factor
+// and the running product stay <= 2^31 before multiplying).
+bool element_count_within_limit(const Shape& shape, std::size_t& count) {
     std::size_t nonzero = 1;
     bool empty = false;
     for (std::size_t d : shape) {
@@ -24,31 +27,32 @@ std::size_t require_shape_within_limit(const char* op, const Shape& shape) {
             empty = true;
             continue;
         }
-        if (d > kMaxTensorElements || nonzero > kMaxTensorElements / d)
-            throw ShapeError(fmt::format("{}: shape {} has more than {} elements (kMaxTensorElements, "
-                                         "16 GiB of doubles), the largest tensor gradlab makes",
-                                         op, shape_str(shape), kMaxTensorElements));
+        if (d > kMaxTensorElements || nonzero > kMaxTensorElements / d) return false;
         nonzero *= d;
     }
-    return empty ? 0 : nonzero;
+    count = empty ? 0 : nonzero;
+    return true;
+}
+
+std::string too_large(const std::string& who, const Shape& shape) {
+    return fmt::format("{}: shape {} has more than {} elements (kMaxTensorElements, 16 GiB of doubles), "
+                       "the largest tensor gradlab accepts",
+                       who, shape_str(shape), kMaxTensorElements);
+}
+
+}  // namespace
+
+std::size_t require_shape_within_limit(const char* op, const Shape& shape) {
+    std::size_t count = 0;
+    if (!element_count_within_limit(shape, count)) throw ShapeError(too_large(op, shape));
+    return count;
 }
 
 void require_leaf_tensor(const char* op, const char* name, const Tensor& t) {
     const Shape& shape = t.shape();
-    std::size_t nonzero = 1;  // as in require_shape_within_limit, without overflow
-    bool empty = false;
-    for (std::size_t d : shape) {
-        if (d == 0) {
-            empty = true;
-            continue;
-        }
-        if (d > kMaxTensorElements || nonzero > kMaxTensorElements / d)
-            throw ShapeError(fmt::format("{} '{}': shape {} has more than {} elements (kMaxTensorElements, "
-                                         "16 GiB of doubles), the largest tensor gradlab accepts",
-                                         op, name, shape_str(shape), kMaxTensorElements));
-        nonzero *= d;
-    }
-    const std::size_t needed = empty ? 0 : nonzero;
+    std::size_t needed = 0;
+    if (!element_count_within_limit(shape, needed))
+        throw ShapeError(too_large(fmt::format("{} '{}'", op, name), shape));
     if (t.size() != needed)
         throw ShapeError(fmt::format("{} '{}': shape {} needs {} element(s) but the tensor holds {}; was it "
                                      "moved from (std::move), or is it a Parameter that was moved from?",

@@ -68,18 +68,24 @@ void set_threads(benchmark::State& state) {
     gl::set_kernel_threads(static_cast<unsigned>(t));
 }
 
-void fused(benchmark::State& state, gl::LinearLoss loss) {
-    set_threads(state);
-    Problem& p = problem();
-    Tensor dw = gradlab::zeros({kD, kC}), db = gradlab::zeros({kC});
+// The kernel's inputs for the first `rows` rows of the problem.
+gl::LinearLossInputs first_rows(Problem& p, std::size_t rows) {
     gl::LinearLossInputs in;
     in.x = p.x->data();
-    in.x_rows = in.batch = kN;
+    in.x_rows = in.batch = rows;
     in.dims = kD;
     in.w = p.w.data();
     in.classes = kC;
     in.b = p.b.data();
     in.labels = p.y.data();
+    return in;
+}
+
+void fused(benchmark::State& state, gl::LinearLoss loss) {
+    set_threads(state);
+    Problem& p = problem();
+    Tensor dw = gradlab::zeros({kD, kC}), db = gradlab::zeros({kC});
+    const gl::LinearLossInputs in = first_rows(p, kN);
     for (auto _ : state) {
         benchmark::DoNotOptimize(gl::linear_loss_grad(loss, in, {dw.data(), db.data(), nullptr}));
         benchmark::ClobberMemory();
@@ -93,14 +99,7 @@ void fused_in_cache(benchmark::State& state, gl::LinearLoss loss) {
     Problem& p = problem();
     const auto rows = static_cast<std::size_t>(state.range(0));
     Tensor dw = gradlab::zeros({kD, kC}), db = gradlab::zeros({kC});
-    gl::LinearLossInputs in;
-    in.x = p.x->data();
-    in.x_rows = in.batch = rows;
-    in.dims = kD;
-    in.w = p.w.data();
-    in.classes = kC;
-    in.b = p.b.data();
-    in.labels = p.y.data();
+    const gl::LinearLossInputs in = first_rows(p, rows);
     for (auto _ : state) {
         benchmark::DoNotOptimize(gl::linear_loss_grad(loss, in, {dw.data(), db.data(), nullptr}));
         benchmark::ClobberMemory();

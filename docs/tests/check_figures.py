@@ -16,7 +16,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from check_math import SKIP, find_browser, run_browser  # noqa: E402  (same browser set-up)
+from check_math import check_each_page, run_browser  # noqa: E402  (same browser set-up)
 
 WRAPPER = """<!DOCTYPE html><html><body>
 <iframe id="page" src="%s" width="1100" height="900"></iframe>
@@ -47,22 +47,8 @@ document.getElementById('page').onload = function () {
 
 
 def main(argv):
-    if len(argv) < 3:
-        print(__doc__)
-        return 2
-    browser = find_browser()
-    if browser is None:
-        print("SKIPPED: Chromium is not installed (apt-get install chromium); the figures were not checked")
-        return SKIP
-    html_dir = os.path.abspath(argv[1])
-    failures = 0
     with tempfile.TemporaryDirectory(prefix="gradlab-figures-") as tmp:
-        for name in argv[2:]:
-            path = os.path.join(html_dir, name)
-            if not os.path.isfile(path):
-                print(f"{name}: no such page in {html_dir}")
-                failures += 1
-                continue
+        def check_page(browser, name, path):
             wrapper = os.path.join(tmp, "wrapper.html")
             with open(wrapper, "w", encoding="utf-8") as f:
                 f.write(WRAPPER % ("file://" + path))
@@ -73,18 +59,18 @@ def main(argv):
                 figures = json.loads(text)
             except ValueError:
                 print(f"{name}: the browser did not report the figures ({text[:200]}; {result.stderr.strip()[-200:]})")
-                failures += 1
-                continue
+                return False
             broken = [src for src, ok in figures if not ok]
             if not figures:
                 print(f"{name}: no figure on the page")
-                failures += 1
-            elif broken:
+                return False
+            if broken:
                 print(f"{name}: {len(broken)} of {len(figures)} figure(s) did not load: {', '.join(broken)}")
-                failures += 1
-            else:
-                print(f"{name}: {len(figures)} figure(s), all loaded: {', '.join(src for src, _ in figures)}")
-    return 1 if failures else 0
+                return False
+            print(f"{name}: {len(figures)} figure(s), all loaded: {', '.join(src for src, _ in figures)}")
+            return True
+
+        return check_each_page(argv, "the figures were", check_page)
 
 
 if __name__ == "__main__":

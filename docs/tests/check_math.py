@@ -49,17 +49,15 @@ def run_browser(browser, extra, url):
                               capture_output=True, text=True, timeout=180)
 
 
-def main(argv):
-    screenshots = None
-    if len(argv) > 2 and argv[1] == "--screenshot-dir":
-        screenshots = argv[2]
-        argv = argv[:1] + argv[3:]
+def check_each_page(argv, what, check_page):
+    """The browser checks' shared loop: argv = [script, html dir, page.html...]; check_page(browser,
+    name, path) prints its verdict and returns True when the page passed. Returns the exit code."""
     if len(argv) < 3:
-        print(__doc__)
+        print(sys.modules["__main__"].__doc__)
         return 2
     browser = find_browser()
     if browser is None:
-        print("SKIPPED: Chromium is not installed (apt-get install chromium); the math was not checked")
+        print(f"SKIPPED: Chromium is not installed (apt-get install chromium); {what} not checked")
         return SKIP
     html_dir = os.path.abspath(argv[1])
     failures = 0
@@ -68,7 +66,18 @@ def main(argv):
         if not os.path.isfile(path):
             print(f"{name}: no such page in {html_dir}")
             failures += 1
-            continue
+        elif not check_page(browser, name, path):
+            failures += 1
+    return 1 if failures else 0
+
+
+def main(argv):
+    screenshots = None
+    if len(argv) > 2 and argv[1] == "--screenshot-dir":
+        screenshots = argv[2]
+        argv = argv[:1] + argv[3:]
+
+    def check_page(browser, name, path):
         with open(path, encoding="utf-8") as f:
             expected = source_formulas(f.read())
         url = "file://" + path
@@ -102,8 +111,10 @@ def main(argv):
             run_browser(browser, [f"--screenshot={shot}", "--window-size=1200,1600"], url)
         verdict = "FAILED: " + "; ".join(problems) if problems else "ok"
         print(f"{name}: {expected} formulas in the source, {rendered} typeset by MathJax: {verdict}")
-        failures += bool(problems)
-    return 1 if failures else 0
+        return not problems
+
+    return check_each_page(argv, "the math was", check_page)
+
 
 
 if __name__ == "__main__":

@@ -41,6 +41,12 @@
 namespace gradlab::examples {
 namespace {
 
+// Both experiments here read only the training images: a test set of one keeps the load small.
+TrainTest load_training_side(DataOptions data, std::ostream& out) {
+    if (data.n_test == 0) data.n_test = 1;
+    return load_data(data, out);
+}
+
 // Page 5's figure: every entry of dL/dW, numerical (x) against analytic (y). The tape's analytic
 // gradient lies on the diagonal; a derivation that forgot step 3's term for the correct class
 // (each violated margin also pushes s_{i,y_i} down) does not, and the gradient check says so.
@@ -75,9 +81,7 @@ NumericalGradientResult run_numerical_gradient(const NumericalGradientOptions& o
     std::ostream& out = output(o.out);
     require_at_least("numerical_gradient", "timing_repeats", o.timing_repeats, 1);
     fmt::print(out, "== Following the gradient: numerical gradient and step size ==\n");
-    DataOptions data = o.data;
-    if (data.n_test == 0) data.n_test = 1;  // no test set needed here; load as little as possible
-    const TrainTest d = load_data(data, out);
+    const TrainTest d = load_training_side(o.data, out);
     const SvmProblem problem(d.train, d.test);
 
     std::mt19937_64 rng(o.seed);
@@ -228,9 +232,7 @@ StepSizeStudyResult run_step_size_study(const StepSizeStudyOptions& o) {
     std::ostream& out = output(o.out);
     require_at_least("step_size_study", "per_decade", o.per_decade, 1);
     fmt::print(out, "== Choosing h: the step-size study ==\n");
-    DataOptions data = o.data;
-    if (data.n_test == 0) data.n_test = 1;
-    const TrainTest d = load_data(data, out);
+    const TrainTest d = load_training_side(o.data, out);
     // Features scaled to [-1, 1] by the largest |value| (pixels / 255): a loss of moderate size
     // whose third derivative is moderate too, so the V's bottom sits where the notes put it.
     const double scale = std::max(1.0, xt::amax(xt::abs(d.train.x))());

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <cstdlib>
@@ -456,11 +457,31 @@ const char* kernel_isa_name(KernelIsa isa) {
 
 namespace {
 
+// Waits until done() holds, spinning for at most `limit`; says whether it became true. Used
+// before blocking on a condition variable: on a virtual machine an idle vCPU is halted, and waking
+// a thread blocked in the kernel then costs 50-200 us -- as much as a minibatch's arithmetic.
+template <class Done>
+bool spin_until(Done done, std::chrono::microseconds limit) {
+    const auto until = std::chrono::steady_clock::now() + limit;
+    for (;;) {
+        for (int i = 0; i < 64; ++i) {
+            if (done()) return true;
+#if defined(__x86_64__)
+            __builtin_ia32_pause();
+#endif
+        }
+        if (std::chrono::steady_clock::now() > until) return done();
+    }
+}
+
 // Worker threads kept from call to call. Starting and joining a std::thread costs tens of
 // microseconds -- as much as the arithmetic of a 256-row minibatch -- so a training loop that
 // started one per step would lose what the second core gains. run(t, job) runs job(1), ...,
 // job(t - 1) on pool threads and job(0) on the caller, and returns when all are done. One caller
 // at a time: if another thread is using the pool, the call starts its own threads instead.
+// Waiting (a worker for the next job, the caller for the workers) first spins for a short while,
+// then blocks: back-to-back calls, as in a training loop, never pay for waking a sleeping thread,
+// and an idle pool costs no CPU.
 class WorkerPool {
 public:
     void run(std::size_t t, const std::function<void(std::size_t)>& job) {
@@ -486,6 +507,7 @@ public:
         }
         wake_.notify_all();
         job(0);
+        spin_until([this] { return pending_.load() == 0; }, kCallerSpin);
         std::unique_lock<std::mutex> lock(m_);
         done_.wait(lock, [this] { return pending_ == 0; });
         job_ = nullptr;
@@ -500,11 +522,19 @@ public:
     }
 
 private:
+    // How long a worker spins for the next job, and the caller for the workers, before blocking.
+    static constexpr std::chrono::microseconds kWorkerSpin{500}, kCallerSpin{2000};
+
     void work(std::size_t index) {
         std::size_t seen = 0;
         std::unique_lock<std::mutex> lock(m_);
         for (;;) {
-            wake_.wait(lock, [&] { return stop_ || generation_ != seen; });
+            if (!stop_ && generation_ == seen) {
+                lock.unlock();
+                spin_until([&] { return stop_.load() || generation_.load() != seen; }, kWorkerSpin);
+                lock.lock();
+                wake_.wait(lock, [&] { return stop_ || generation_ != seen; });
+            }
             if (stop_) return;
             seen = generation_;
             if (index >= active_) continue;  // this call needs fewer threads
@@ -518,12 +548,13 @@ private:
 
     const pid_t pid_ = ::getpid();  // the process whose threads these are
     std::mutex use_;                // held by the caller for a whole run()
-    std::mutex m_;    // guards everything below
+    std::mutex m_;  // guards everything below; the atomics are also read without it, while spinning
     std::condition_variable wake_, done_;
     std::vector<std::thread> threads_;  // thread s - 1 runs job(s)
     const std::function<void(std::size_t)>* job_ = nullptr;
-    std::size_t generation_ = 0, active_ = 0, pending_ = 0;
-    bool stop_ = false;
+    std::size_t active_ = 0;
+    std::atomic<std::size_t> generation_{0}, pending_{0};
+    std::atomic<bool> stop_{false};
 };
 
 WorkerPool& worker_pool() {

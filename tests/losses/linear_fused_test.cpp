@@ -1,7 +1,9 @@
 #include <catch2/catch.hpp>
 
+#include <chrono>
 #include <cmath>
 #include <string>
+#include <thread>
 
 #include <gradlab/testing/gradcheck_catch.hpp>
 #include <gradlab/losses/linear_fused.hpp>
@@ -22,6 +24,19 @@ gl::Labels cyclic_labels(std::size_t n, std::size_t c) {
     gl::Labels y(n);
     for (std::size_t i = 0; i < n; ++i) y[i] = (i * 7 + 3) % c;
     return y;
+}
+
+// The raw kernel's view of x (N, D), w (D, C), labels and an optional bias (all rows, in order).
+gl::LinearLossInputs kernel_inputs(const Tensor& x, const Tensor& w, const gl::Labels& y, const Tensor* b) {
+    gl::LinearLossInputs in;
+    in.x = x.data();
+    in.x_rows = in.batch = x.shape()[0];
+    in.dims = x.shape()[1];
+    in.w = w.data();
+    in.classes = w.shape()[1];
+    in.b = b != nullptr ? b->data() : nullptr;
+    in.labels = y.data();
+    return in;
 }
 
 // Value and the gradients of x, W and b of one loss, all three leaves watched on one tape.
@@ -125,14 +140,7 @@ TEST_CASE("every register tiling, AVX-512's included, equals matmul + composed l
         const Tensor w = randn({k.d, k.c}, 50 + k.d, 0.3);
         const Tensor b = randn({k.c}, 60 + k.d);
         const gl::Labels y = cyclic_labels(k.n, k.c);
-        gl::LinearLossInputs in;
-        in.x = x.data();
-        in.x_rows = in.batch = k.n;
-        in.dims = k.d;
-        in.w = w.data();
-        in.classes = k.c;
-        in.b = b.data();
-        in.labels = y.data();
+        const gl::LinearLossInputs in = kernel_inputs(x, w, y, &b);
         for (const gl::LinearLoss loss : {gl::LinearLoss::Svm, gl::LinearLoss::Softmax}) {
             INFO("N " << k.n << " D " << k.d << " C " << k.c << " tiles " << gl::kernel_isa_name(tiles) << " loss "
                       << (loss == gl::LinearLoss::Svm ? "svm" : "softmax"));
@@ -153,20 +161,34 @@ TEST_CASE("two threads split the rows and sum to what one thread computes", "[li
     const Tensor b = randn({10}, 3);
     const gl::Labels y = cyclic_labels(600, 10);
     Tensor dw1 = gradlab::zeros({400, 10}), dw2 = dw1, db1 = gradlab::zeros({10}), db2 = db1;
-    gl::LinearLossInputs in;
-    in.x = x.data();
-    in.x_rows = in.batch = 600;
-    in.dims = 400;
-    in.w = w.data();
-    in.classes = 10;
-    in.b = b.data();
-    in.labels = y.data();
+    const gl::LinearLossInputs in = kernel_inputs(x, w, y, &b);
     for (const gl::LinearLoss loss : {gl::LinearLoss::Svm, gl::LinearLoss::Softmax}) {
         const double l1 = gl::linear_loss_grad(loss, in, {dw1.data(), db1.data(), nullptr}, 1);
         const double l2 = gl::linear_loss_grad(loss, in, {dw2.data(), db2.data(), nullptr}, 2);
         CHECK(std::abs(l1 - l2) <= 1e-12);
         CHECK(max_abs_diff(dw1, dw2) <= 1e-12);
         CHECK(max_abs_diff(db1, db2) <= 1e-12);
+    }
+}
+
+TEST_CASE("back-to-back calls on 1, 2 and 3 threads reuse the worker threads and give one thread's sums",
+          "[linear_fused][threads]") {
+    // The pool's workers spin between calls and block after a while; calls that come quickly
+    // (as in a training loop), calls that need fewer threads than the pool has, and calls after
+    // a pause long enough for the workers to block must all run every share exactly once.
+    const Tensor x = randn({600, 400}, 4);
+    const Tensor w = randn({400, 10}, 5, 0.1);
+    const gl::Labels y = cyclic_labels(600, 10);
+    const gl::LinearLossInputs in = kernel_inputs(x, w, y, nullptr);
+    Tensor dw1 = gradlab::zeros({400, 10}), dw = dw1;
+    const double l1 = gl::linear_loss_grad(gl::LinearLoss::Softmax, in, {dw1.data(), nullptr, nullptr}, 1);
+    for (int call = 0; call < 60; ++call) {
+        const unsigned threads = 1 + static_cast<unsigned>(call % 3);
+        if (call % 20 == 19) std::this_thread::sleep_for(std::chrono::milliseconds(5));  // workers block
+        const double l = gl::linear_loss_grad(gl::LinearLoss::Softmax, in, {dw.data(), nullptr, nullptr}, threads);
+        INFO("call " << call << " on " << threads << " threads");
+        REQUIRE(std::abs(l - l1) <= 1e-12);
+        REQUIRE(max_abs_diff(dw, dw1) <= 1e-12);
     }
 }
 

@@ -616,11 +616,11 @@ double run_kernel(LinearLoss loss, const LinearLossInputs& in, const LinearLossG
         shares[s].error = nullptr;
         shares[s].begin = n * s / t;
         shares[s].end = n * (s + 1) / t;
-        if (want_dw) shares[s].dwt.assign(pan.size(c), 0.0);
         if (want_db) shares[s].db.assign(c, 0.0);
     }
     const std::function<void(std::size_t)> job = [&](std::size_t s) {
         try {
+            if (want_dw) shares[s].dwt.assign(pan.size(c), 0.0);  // here: each thread zeroes its own
             fn(loss, in, wt.data(), pan, want_dw, want_db, out.ds, shares[s]);
         } catch (...) {  // a non-finite score: rethrown on the caller's thread below
             shares[s].error = std::current_exception();
@@ -634,16 +634,17 @@ double run_kernel(LinearLoss loss, const LinearLossInputs& in, const LinearLossG
         if (s.error) std::rethrow_exception(s.error);
         total += s.loss;
     }
-    if (want_dw) {  // the shares' dW^T panels summed (into share 0) and transposed back
-        for (std::size_t s = 1; s < t; ++s)
-            for (std::size_t e = 0; e < pan.size(c); ++e) shares[0].dwt[e] += shares[s].dwt[e];
+    if (want_dw)  // the shares' dW^T panels summed and transposed back, in one pass
         for (std::size_t p = 0; p < pan.count; ++p)
             for (std::size_t k = 0; k < c; ++k) {
-                const double* from = &shares[0].dwt[pan.offset(p, k, c)];
+                const std::size_t at = pan.offset(p, k, c);
                 double* to = out.dw + pan.begin(p) * c + k;
-                for (std::size_t j = 0; j < pan.cols(p); ++j) to[j * c] = from[j];
+                for (std::size_t j = 0; j < pan.cols(p); ++j) {
+                    double v = shares[0].dwt[at + j];
+                    for (std::size_t s = 1; s < t; ++s) v += shares[s].dwt[at + j];
+                    to[j * c] = v;
+                }
             }
-    }
     if (want_db)
         for (std::size_t k = 0; k < c; ++k) {
             double v = 0.0;

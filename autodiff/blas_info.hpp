@@ -4,7 +4,10 @@
 /// OpenBLAS ships one GEMM kernel per CPU family and picks one when it loads, from the CPU's
 /// identification. OpenBLAS 0.3.21 does not know some recent Xeons and falls back to its
 /// "Prescott" kernel (SSE3, 2004), which runs a large dgemm 5-7x slower than the "Haswell" (AVX2)
-/// or "SkylakeX" (AVX-512) kernel the CPU could run. `openblas_get_corename()` names the kernel;
+/// or "SkylakeX" (AVX-512) kernel the CPU could run. An AVX2 kernel on an AVX-512 CPU (chosen, for
+/// example, by an `OPENBLAS_CORETYPE=Haswell` in the environment) costs less but still counts:
+/// on an AVX-512 EPYC a square dgemm ran about 1.6x slower with "Haswell" than with "Cooperlake",
+/// the kernel OpenBLAS picks there by itself. `openblas_get_corename()` names the kernel;
 /// the environment variable `OPENBLAS_CORETYPE`, read once when the library loads, overrides it.
 ///
 /// gradlab checks this at start-up (check_openblas_kernel(), called by the benchmarks and
@@ -14,7 +17,7 @@
 /// **Running with the right kernel.** Either set the variable yourself,
 /// `OPENBLAS_CORETYPE=SkylakeX ./train ...` (or `Haswell` on an AVX2-only CPU), or set
 /// `GRADLAB_OPENBLAS_FIX=1` and call use_best_openblas_kernel(argc, argv) first thing in main():
-/// if the kernel is generic, it sets `OPENBLAS_CORETYPE` and re-executes the program, whose
+/// if the kernel is narrower than the CPU allows, it sets `OPENBLAS_CORETYPE` and re-executes the program, whose
 /// first act is then to check dgemm against a naive product (verify_dgemm_against_naive()) and
 /// fall back to the original kernel if they disagree.
 #pragma once
@@ -59,8 +62,8 @@ struct KernelAdvice {
 std::optional<KernelAdvice> openblas_kernel_advice(std::string_view corename, const CpuSimd& cpu,
                                                    std::optional<std::string_view> coretype_env = std::nullopt);
 
-/// Checks the running OpenBLAS kernel against this CPU and, the first time it finds a generic
-/// one, writes the advice to `out` (std::cerr if null). Later calls stay silent. Returns the
+/// Checks the running OpenBLAS kernel against this CPU and, the first time it finds one narrower
+/// than the CPU allows, writes the advice to `out` (std::cerr if null). Later calls stay silent. Returns the
 /// advice, if any.
 std::optional<KernelAdvice> check_openblas_kernel(std::ostream* out = nullptr);
 
@@ -70,7 +73,7 @@ std::optional<KernelAdvice> check_openblas_kernel(std::ostream* out = nullptr);
 double verify_dgemm_against_naive();
 
 /// The opt-in fix (see the file comment): with GRADLAB_OPENBLAS_FIX=1 in the environment and a
-/// generic kernel on a CPU that has more, sets OPENBLAS_CORETYPE and re-executes the program
+/// kernel narrower than the CPU allows, sets OPENBLAS_CORETYPE and re-executes the program
 /// (/proc/self/exe with the same argv); in the re-executed program, verifies dgemm against the
 /// naive product and, if it is wrong, re-executes once more without the override. Returns (does
 /// nothing) in every other case.

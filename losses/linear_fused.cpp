@@ -457,20 +457,21 @@ const char* kernel_isa_name(KernelIsa isa) {
 
 namespace {
 
-// Waits until done() holds, spinning for at most `limit`; says whether it became true. Used
-// before blocking on a condition variable: on a virtual machine an idle vCPU is halted, and waking
-// a thread blocked in the kernel then costs 50-200 us -- as much as a minibatch's arithmetic.
+// Waits until done() holds, spinning for at most `limit`. Used before blocking on a condition
+// variable (which then finds done() true at once, or waits): on a virtual machine an idle vCPU
+// is halted, and waking a thread blocked in the kernel costs 50-200 us -- as much as a
+// minibatch's arithmetic.
 template <class Done>
-bool spin_until(Done done, std::chrono::microseconds limit) {
+void spin_until(Done done, std::chrono::microseconds limit) {
     const auto until = std::chrono::steady_clock::now() + limit;
     for (;;) {
         for (int i = 0; i < 64; ++i) {
-            if (done()) return true;
+            if (done()) return;
 #if defined(__x86_64__)
             __builtin_ia32_pause();
 #endif
         }
-        if (std::chrono::steady_clock::now() > until) return done();
+        if (std::chrono::steady_clock::now() > until) return;
     }
 }
 
